@@ -43,6 +43,31 @@ public interface Backend extends AutoCloseable {
      */
     double[] crossEntropy(FloatMatrix logits, int[] targets);
 
+    // ---- compression: the operations of SparseGPT, GPTQ and their relatives ----
+
+    /** H ← decay·H + alpha·XᵀX for X [tokens × cols]; H [cols × cols] is kept symmetric (both triangles). */
+    void accumulateGram(FloatMatrix h, FloatMatrix x, float decay, float alpha);
+
+    /**
+     * In place: a symmetric positive definite H becomes U, the upper Cholesky factor of H⁻¹ (H⁻¹ = UᵀU), which is
+     * what GPTQ's cholesky → cholesky_inverse → cholesky(upper) computes. Returns false when H is not positive
+     * definite; H's contents are then undefined.
+     */
+    boolean inverseCholeskyUpper(FloatMatrix h);
+
+    /**
+     * The unstructured SparseGPT mask of block [i1, i2): saliency w²/Hinv[j,j]² over the whole block, and the
+     * ⌊n·sparsity⌋+1 smallest (ties at the threshold included, as the reference's {@code tmp <= thresh}) pruned.
+     * Returns [rows × (i2−i1)] bytes, 1 = pruned.
+     */
+    byte[] obsBlockMask(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double sparsity);
+
+    /** The column sweep of one block, see {@link ObsBlock}. */
+    void obsBlock(ObsBlock block);
+
+    /** W[:, i2:] −= Err · Hinv[i1:i2, i2:]: the lazy batch update that carries a block's errors to the later columns. */
+    void obsLazyUpdate(FloatMatrix w, FloatMatrix err, FloatMatrix hinv, int i1, int i2);
+
     @Override
     default void close() {
     }

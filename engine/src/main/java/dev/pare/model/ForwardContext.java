@@ -1,0 +1,25 @@
+package dev.pare.model;
+
+import dev.pare.backend.Backend;
+import dev.pare.tensor.FloatMatrix;
+
+import java.lang.foreign.Arena;
+
+/**
+ * What one forward call needs besides the weights: the backend that computes, an arena for the intermediates (shared,
+ * since the backend's threads touch them; closed by whoever opened it once the call's outputs are consumed), and the
+ * hook that observes linear inputs.
+ */
+public record ForwardContext(Backend backend, Arena scratch, LinearHook hook) {
+    public FloatMatrix allocate(int rows, int cols) {
+        return FloatMatrix.allocate(scratch, rows, cols);
+    }
+
+    /** y = x·Wᵀ + b for one layer, after showing x to the hook. */
+    public FloatMatrix apply(Linear linear, FloatMatrix x) {
+        hook.beforeLinear(linear, x);
+        FloatMatrix y = allocate(x.rows(), linear.rows());
+        backend.linear(x, linear.weight(), linear.bias(), y);
+        return y;
+    }
+}
