@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * A model opened from disk with its tokenizer: a Hugging Face folder (config.json, safetensors, tokenizer.json) or a
  * llama2.c checkpoint (.bin, with tokenizer.bin or tok*.bin beside it).
  */
-public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer) implements AutoCloseable {
+public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer, Path tokenizerPath) implements AutoCloseable {
 
     public static LoadedModel open(Path path) {
         return open(path, null);
@@ -32,8 +32,13 @@ public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer) implem
         TensorSource source = Checkpoints.open(path);
         try {
             CausalLM model = create(config, source);
-            Tokenizer tok = HfTokenizer.open(tokenizerFile != null ? tokenizerFile : path.resolve("tokenizer.json"), config.bosId(), config.eosId());
-            return new LoadedModel(path, model, tok);
+            Path tok = tokenizerFile != null ? tokenizerFile : path.resolve("tokenizer.json");
+            if (tokenizerFile == null && !Files.exists(tok) && llama2cTokenizerIn(path) != null) {
+                // A llama2.c model that Pare compressed: HF layout, llama2.c tokenizer.
+                Path bin = llama2cTokenizerIn(path);
+                return new LoadedModel(path, model, Llama2cTokenizer.open(bin, config.vocab()), bin);
+            }
+            return new LoadedModel(path, model, HfTokenizer.open(tok, config.bosId(), config.eosId()), tok);
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -54,21 +59,20 @@ public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer) implem
         try {
             ModelConfig config = ModelConfig.parse(checkpoint.hfConfig(), bin.toString());
             CausalLM model = create(config, checkpoint);
-            Path tok = tokenizerFile != null ? tokenizerFile : llama2cTokenizerBeside(bin);
-            return new LoadedModel(bin, model, Llama2cTokenizer.open(tok, config.vocab()));
+            Path tok = tokenizerFile != null ? tokenizerFile : llama2cTokenizerIn(bin.toAbsolutePath().getParent());
+            if (tok == null) throw new PareException(bin + ": no tokenizer.bin or tokN.bin beside it (pass --tokenizer FILE)");
+            return new LoadedModel(bin, model, Llama2cTokenizer.open(tok, config.vocab()), tok);
         } catch (RuntimeException e) {
             checkpoint.close();
             throw e;
         }
     }
 
-    /** llama2.c keeps its tokenizer next to the model as tokenizer.bin, or tokN.bin for the small custom vocabularies. */
-    private static Path llama2cTokenizerBeside(Path bin) {
-        Path dir = bin.toAbsolutePath().getParent();
+    /** llama2.c keeps its tokenizer next to the model as tokenizer.bin, or tokN.bin for the small custom vocabularies; null if neither. */
+    private static Path llama2cTokenizerIn(Path dir) {
         if (Files.isRegularFile(dir.resolve("tokenizer.bin"))) return dir.resolve("tokenizer.bin");
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().matches("tok\\d+\\.bin")).findFirst()
-                    .orElseThrow(() -> new PareException(bin + ": no tokenizer.bin or tokN.bin beside it (pass --tokenizer FILE)"));
+            return files.filter(f -> f.getFileName().toString().matches("tok\\d+\\.bin")).sorted().findFirst().orElse(null);
         } catch (IOException e) {
             throw new PareException(dir + ": cannot list (" + e.getMessage() + ")");
         }

@@ -32,11 +32,11 @@ public final class HfTokenizer implements Tokenizer {
     }
 
     /**
-     * The tokenizer in {@code modelDir/tokenizer.json}. BOS/EOS ids come from the model's config (tokenizer.json does not
+     * The tokenizer in {@code path}: a tokenizer.json file, or a model folder holding one. BOS/EOS ids come from the model's config (tokenizer.json does not
      * say which of its special tokens play those roles); -1 where the model has none.
      */
-    public static HfTokenizer open(Path modelDir, int bosId, int eosId) {
-        Path file = modelDir.resolve("tokenizer.json");
+    public static HfTokenizer open(Path path, int bosId, int eosId) {
+        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
         if (!Files.isRegularFile(file)) throw new PareException(file + ": tokenizer file not found");
         byte[] bytes;
         try {

@@ -1,0 +1,158 @@
+package dev.pare.compress;
+
+import dev.pare.backend.Backend;
+import dev.pare.calib.CalibrationSet;
+import dev.pare.model.Block;
+import dev.pare.model.CausalLM;
+import dev.pare.model.ForwardContext;
+import dev.pare.model.KvCache;
+import dev.pare.model.Linear;
+import dev.pare.model.LinearHook;
+import dev.pare.tensor.FloatMatrix;
+
+import java.io.PrintStream;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Sequential layer-wise compression, as in the GPTQ/SparseGPT papers: the calibration windows are embedded once; then,
+ * block by block, their hidden states run through the dense block while hooks accumulate each linear's Hessian, the
+ * linears are compressed, and the states run through the compressed block to become the next block's inputs. So every
+ * layer is calibrated on inputs that already carry the errors of the layers before it. With true-sequential, the groups
+ * of a block (q,k,v → o → gate,up → down) are compressed one after another, each re-measured through the groups before.
+ * Resident: one block, the windows' hidden states, and the Hessians of one group.
+ */
+public final class CompressionPipeline {
+    private final CausalLM model;
+    private final Backend backend;
+    private final LayerMethod method;
+    private final SparsitySchedule schedule;
+    private final boolean trueSequential;
+    private final int bits, groupSize;
+    private final PrintStream log;
+
+    public CompressionPipeline(CausalLM model, Backend backend, LayerMethod method, SparsitySchedule schedule, boolean trueSequential,
+                               int bits, int groupSize, PrintStream log) {
+        this.model = model;
+        this.backend = backend;
+        this.method = method;
+        this.schedule = schedule;
+        this.trueSequential = trueSequential;
+        this.bits = bits;
+        this.groupSize = groupSize;
+        this.log = log;
+    }
+
+    /** Compresses every block; {@code calibration} may be null for methods that need none. */
+    public List<LayerReport> run(CalibrationSet calibration, BlockSink sink) {
+        List<LayerReport> reports = new ArrayList<>();
+        long start = System.nanoTime();
+        int blocks = model.layers();
+        try (Arena states = Arena.ofShared()) {
+            FloatMatrix[] x = calibration == null ? null : embed(calibration, states);
+            for (int i = 0; i < blocks; i++) {
+                Block block = model.block(i);
+                List<List<Linear>> groups = trueSequential ? block.sequentialGroups() : List.of(block.linears());
+                for (List<Linear> group : groups) reports.addAll(compressGroup(i, block, group, x));
+                if (x != null && i < blocks - 1) forwardAll(block, x, LinearHook.NONE);
+                sink.accept(i, block);
+                model.unloadBlock(i);
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                log.printf(Locale.ROOT, "block %d/%d done, %.1f s elapsed, ETA %.1f s%n", i + 1, blocks, elapsed, elapsed / (i + 1) * (blocks - i - 1));
+            }
+        }
+        return reports;
+    }
+
+    private List<LayerReport> compressGroup(int blockIndex, Block block, List<Linear> group, FloatMatrix[] x) {
+        List<LayerReport> reports = new ArrayList<>();
+        try (Arena hessians = Arena.ofShared()) {
+            HessianCollector collector = null;
+            if (x != null) {
+                collector = new HessianCollector(group, backend, hessians);
+                forwardCopies(block, x, collector);
+            }
+            for (Linear layer : group) {
+                long t0 = System.nanoTime();
+                Hessian h = collector == null ? null : collector.of(layer);
+                double target = schedule.sparsity(blockIndex, layer.name());
+                LayerReport report;
+                try (Arena scratch = Arena.ofShared()) {
+                    FloatMatrix original = h == null ? null : layer.weight().copy(scratch);
+                    Consumer<String> notice = line -> log.println("  " + line);
+                    LayerOutcome outcome = method.compress(layer, h, target, backend, scratch, notice);
+                    double rel = h == null ? Double.NaN : relativeError(original, layer.weight(), h.matrix(), scratch);
+                    report = new LayerReport(blockIndex, layer.name(), layer.rows(), layer.columns(), target, zeros(layer.weight()),
+                            bits, groupSize, outcome.percdamp(), outcome.obsLoss(), rel, outcome.dead(), (System.nanoTime() - t0) / 1e9);
+                }
+                log.printf(Locale.ROOT, "  block %d %-22s %5d x %-5d sparsity %.4f  error %-12s rel %-10s %.2f s%n", blockIndex, layer.shortName(),
+                        layer.rows(), layer.columns(), report.sparsity(), fmt(report.obsLoss()), fmt(report.relError()), report.seconds());
+                reports.add(report);
+            }
+        }
+        return reports;
+    }
+
+    private static String fmt(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.5g", v);
+    }
+
+    /** The calibration windows' inputs to block 0. */
+    private FloatMatrix[] embed(CalibrationSet calibration, Arena arena) {
+        FloatMatrix[] x = new FloatMatrix[calibration.samples()];
+        for (int s = 0; s < x.length; s++) {
+            try (Arena scratch = Arena.ofShared()) {
+                FloatMatrix e = model.embed(calibration.windows()[s], 0, new ForwardContext(backend, scratch, LinearHook.NONE));
+                x[s] = e.copy(arena);
+            }
+        }
+        return x;
+    }
+
+    /** Runs the block on copies of the states (they stay the block's inputs), for the hook's sake. */
+    private void forwardCopies(Block block, FloatMatrix[] x, HessianCollector collector) {
+        for (FloatMatrix xs : x) {
+            try (Arena scratch = Arena.ofShared()) {
+                collector.nextSequence();
+                FloatMatrix copy = xs.copy(scratch);
+                block.forward(copy, new KvCache(scratch, copy.rows(), block.kvDim()), new ForwardContext(backend, scratch, collector));
+            }
+        }
+    }
+
+    /** Runs the block on the states in place: they become the next block's inputs. */
+    private void forwardAll(Block block, FloatMatrix[] x, LinearHook hook) {
+        for (FloatMatrix xs : x) {
+            try (Arena scratch = Arena.ofShared()) {
+                block.forward(xs, new KvCache(scratch, xs.rows(), block.kvDim()), new ForwardContext(backend, scratch, hook));
+            }
+        }
+    }
+
+    /** tr(ΔHΔᵀ)/tr(WHWᵀ) with Δ = W − Ŵ: ‖WX − ŴX‖²/‖WX‖² over the calibration inputs, since H ∝ XXᵀ. */
+    private double relativeError(FloatMatrix w, FloatMatrix compressed, FloatMatrix h, Arena arena) {
+        FloatMatrix delta = FloatMatrix.allocate(arena, w.rows(), w.cols());
+        for (long i = 0, n = w.size(); i < n; i++)
+            delta.segment().setAtIndex(FloatMatrix.F32, i, w.segment().getAtIndex(FloatMatrix.F32, i) - compressed.segment().getAtIndex(FloatMatrix.F32, i));
+        return quadraticForm(delta, h, arena) / quadraticForm(w, h, arena);
+    }
+
+    /** tr(A H Aᵀ) = Σ_r a_r·H·a_rᵀ, with A·H as a linear (H is symmetric). */
+    private double quadraticForm(FloatMatrix a, FloatMatrix h, Arena arena) {
+        FloatMatrix ah = FloatMatrix.allocate(arena, a.rows(), a.cols());
+        backend.linear(a, h, null, ah);
+        double sum = 0;
+        for (long i = 0, n = a.size(); i < n; i++)
+            sum += (double) a.segment().getAtIndex(FloatMatrix.F32, i) * ah.segment().getAtIndex(FloatMatrix.F32, i);
+        return sum;
+    }
+
+    static double zeros(FloatMatrix w) {
+        long z = 0, n = w.size();
+        for (long i = 0; i < n; i++) if (w.segment().getAtIndex(FloatMatrix.F32, i) == 0f) z++;
+        return (double) z / n;
+    }
+}

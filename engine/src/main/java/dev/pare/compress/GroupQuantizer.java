@@ -1,0 +1,72 @@
+package dev.pare.compress;
+
+import dev.pare.tensor.FloatMatrix;
+
+/**
+ * Which scale and zero quantize each weight, in GPTQ's three regimes: per channel (one grid per row, fitted on the
+ * whole row up front), grouped (a new grid every groupSize columns, fitted on the weights as they stand when the sweep's
+ * block reaches the group — so later groups see the error feedback of earlier ones), and static groups (all grids
+ * fitted up front in the original column order, so act-order still stores one grid per contiguous group). A last group
+ * shorter than groupSize is fitted on what remains, as the reference's slicing does.
+ */
+final class GroupQuantizer {
+    private final QuantGrid grid;
+    private final int groupSize;
+    private final int[] perm;
+    private final float[][] staticScale, staticZero;
+    private final float[] scale, zero;
+    private int fittedGroupStart = -1;
+
+    /**
+     * @param w            the weights before the sweep, in the original column order (per-channel and static grids come from here)
+     * @param groupSize    0 for per channel
+     * @param staticGroups fit every group now rather than when the sweep reaches it
+     * @param perm         the act-order permutation (sweep column → original column), or null
+     */
+    GroupQuantizer(QuantGrid grid, FloatMatrix w, int groupSize, boolean staticGroups, int[] perm) {
+        this.grid = grid;
+        this.groupSize = groupSize;
+        this.perm = perm;
+        int rows = w.rows();
+        scale = new float[rows];
+        zero = new float[rows];
+        if (groupSize == 0) {
+            grid.fit(w, 0, w.cols(), scale, zero);
+            staticScale = staticZero = null;
+        } else if (staticGroups) {
+            int groups = (w.cols() + groupSize - 1) / groupSize;
+            staticScale = new float[groups][rows];
+            staticZero = new float[groups][rows];
+            for (int g = 0; g < groups; g++) grid.fit(w, g * groupSize, Math.min(w.cols(), (g + 1) * groupSize), staticScale[g], staticZero[g]);
+        } else {
+            staticScale = staticZero = null;
+        }
+    }
+
+    QuantGrid grid() {
+        return grid;
+    }
+
+    /**
+     * The grid of every weight in sweep columns [i1, i2) into scale/zero [rows × (i2−i1)]; {@code w} is the
+     * (permuted) weight matrix as it stands at the start of the block.
+     */
+    void block(FloatMatrix w, int i1, int i2, FloatMatrix blockScale, FloatMatrix blockZero) {
+        for (int c = i1; c < i2; c++) {
+            float[] s = scale, z = zero;
+            if (staticScale != null) {
+                int g = (perm != null ? perm[c] : c) / groupSize;
+                s = staticScale[g];
+                z = staticZero[g];
+            } else if (groupSize > 0 && (c % groupSize == 0 || fittedGroupStart < 0)) {
+                int start = c - c % groupSize;
+                grid.fit(w, start, Math.min(w.cols(), start + groupSize), scale, zero);
+                fittedGroupStart = start;
+            }
+            for (int r = 0; r < w.rows(); r++) {
+                blockScale.set(r, c - i1, s[r]);
+                blockZero.set(r, c - i1, z[r]);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.pare.compress;
+
+import dev.pare.backend.Backend;
+import dev.pare.model.Linear;
+import dev.pare.tensor.FloatMatrix;
+
+import java.lang.foreign.Arena;
+import java.util.function.Consumer;
+
+/**
+ * Magnitude pruning per layer (the Wanda repository's prune_magnitude): unstructured, every |w| at or below the
+ * ⌊n·s⌋-th smallest of the whole matrix is removed; N:M, the N smallest |w| of every M.
+ */
+public record Magnitude(NmPattern nm) implements LayerMethod {
+    @Override
+    public String name() {
+        return "magnitude";
+    }
+
+    @Override
+    public boolean needsCalibration() {
+        return false;
+    }
+
+    @Override
+    public LayerOutcome compress(Linear layer, Hessian hessian, double sparsity, Backend backend, Arena scratch, Consumer<String> log) {
+        FloatMatrix w = layer.weight();
+        Saliency metric = (r, c) -> Math.abs(w.get(r, c));
+        if (nm != null) {
+            Saliency.pruneNofM(w, metric, nm);
+        } else if (sparsity > 0) {
+            Saliency.pruneBelowGlobalThreshold(w, metric, sparsity);
+        }
+        return LayerOutcome.NONE;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.pare.compress;
+
+import dev.pare.backend.Backend;
+import dev.pare.backend.ObsBlock;
+import dev.pare.tensor.FloatMatrix;
+
+import java.lang.foreign.Arena;
+
+/**
+ * The blocked Optimal Brain Surgeon sweep of SparseGPT and GPTQ: columns in blocks of {@code blocksize}; inside a block
+ * the backend's fused column loop prunes/quantizes and spreads each error over the block's later columns; after it,
+ * one lazy batch update (a GEMM) carries the block's errors to every later column.
+ */
+final class ObsSweep {
+    /** Unstructured sparsity of SparseGPT, chosen per block (NaN: none). */
+    double sparsity = Double.NaN;
+    int prunen, prunem;
+    GroupQuantizer quantizer;
+
+    /** Runs the sweep over w in place and returns each row's OBS loss Σ (w − q)²/Hinv_jj² / 2. */
+    double[] run(FloatMatrix w, FloatMatrix hinv, int blocksize, Backend backend) {
+        int rows = w.rows(), cols = w.cols();
+        double[] losses = new double[rows];
+        for (int i1 = 0; i1 < cols; i1 += blocksize) {
+            try (Arena arena = Arena.ofShared()) {
+                block(w, hinv, i1, Math.min(i1 + blocksize, cols), losses, backend, arena);
+            }
+        }
+        return losses;
+    }
+
+    private void block(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double[] losses, Backend backend, Arena arena) {
+        int rows = w.rows(), count = i2 - i1;
+        {
+            byte[] mask = Double.isNaN(sparsity) ? null : backend.obsBlockMask(w, hinv, i1, i2, sparsity);
+            FloatMatrix scale = null, zero = null;
+            if (quantizer != null) {
+                scale = FloatMatrix.allocate(arena, rows, count);
+                zero = FloatMatrix.allocate(arena, rows, count);
+                quantizer.block(w, i1, i2, scale, zero);
+            }
+            FloatMatrix err = FloatMatrix.allocate(arena, rows, count);
+            int maxq = quantizer == null ? 0 : quantizer.grid().maxq();
+            backend.obsBlock(new ObsBlock(w, hinv, i1, i2, mask, prunen, prunem, scale, zero, maxq, err, losses));
+            backend.obsLazyUpdate(w, err, hinv, i1, i2);
+        }
+    }
+}
