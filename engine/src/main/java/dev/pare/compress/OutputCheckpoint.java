@@ -40,7 +40,7 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
     private final Path partial;
     private final List<SafetensorsWriter> writers = new ArrayList<>();
     private final Map<String, SafetensorsWriter> writerOf = new HashMap<>();
-    private boolean committed;
+    private boolean filesFinished, committed;
 
     private OutputCheckpoint(Path target, Path partial) {
         this.target = target;
@@ -154,9 +154,21 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
         return partial.resolve(name);
     }
 
-    /** Completes every file and moves the folder onto the target. */
-    public void commit() {
+    /** Completes every tensor file inside the staging folder (which can then be opened as a model). */
+    public void finishFiles() {
+        if (filesFinished) return;
         for (SafetensorsWriter w : writers) w.commit();
+        filesFinished = true;
+    }
+
+    /** The hidden folder being written. */
+    public Path staging() {
+        return partial;
+    }
+
+    /** Moves the finished folder onto the target. */
+    public synchronized void commit() {
+        finishFiles();
         try {
             if (Files.isDirectory(target)) Files.delete(target); // checked empty at the start
             Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
@@ -171,8 +183,8 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
     }
 
     @Override
-    public void close() {
-        for (SafetensorsWriter w : writers) w.close();
+    public synchronized void close() {
+        if (!filesFinished) for (SafetensorsWriter w : writers) w.close();
         if (!committed) deleteTree(partial);
     }
 

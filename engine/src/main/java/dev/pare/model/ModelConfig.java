@@ -51,7 +51,7 @@ public record ModelConfig(
         try {
             return parse(JSON.readTree(configJson.toFile()), configJson.toString());
         } catch (IOException e) {
-            throw new PareException(configJson + ": not valid JSON (" + e.getOriginalMessage() + ")");
+            throw new PareException(configJson + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
         }
     }
 

@@ -1,0 +1,30 @@
+package dev.pare.compress;
+
+import dev.pare.tensor.FloatMatrix;
+
+/**
+ * What a compressed linear would occupy stored packed, in bits: kept values at the grid's width (F16 when not
+ * quantized), the sparsity structure (a bitmask for unstructured, a ⌈log₂M⌉-bit index per kept weight for N:M), and per
+ * row and group an F16 scale and a bits-wide zero point. The checkpoint Pare writes is dense; this is the size a packed
+ * format (GPTQ's qweight/qzeros/scales, a bitmask or NVIDIA's 2:4 metadata) makes of it.
+ */
+public final class PackedSize {
+    private PackedSize() {
+    }
+
+    /**
+     * @param pruned    whether the method pruned (a structure must be stored)
+     * @param nm        the N:M pattern, or null
+     * @param bits      the grid width, 0 for unquantized F16 values
+     * @param groupSize 0 for one grid per row
+     */
+    public static long linearBits(FloatMatrix w, boolean pruned, NmPattern nm, int bits, int groupSize) {
+        long rows = w.rows(), cols = w.cols(), size = rows * cols;
+        long nnz = pruned ? size - Math.round(CompressionPipeline.zeros(w) * size) : size;
+        long values = nnz * (bits > 0 ? bits : 16);
+        long structure = !pruned ? 0 : nm != null ? nnz * (32 - Integer.numberOfLeadingZeros(nm.m() - 1)) : size;
+        long groups = bits == 0 ? 0 : groupSize > 0 ? (cols + groupSize - 1) / groupSize : 1;
+        long params = rows * groups * (16 + bits);
+        return values + structure + params;
+    }
+}
