@@ -1,0 +1,51 @@
+package dev.pare.backend;
+
+import dev.pare.tensor.FloatMatrix;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * The single-threaded inner loops of {@link CpuBackend}: each call works on a block (rows, columns, a head) that
+ * CpuBackend hands to one worker, so the kernels know nothing of threads and the partition never changes what a kernel
+ * computes for a given output element. Two implementations: {@link VectorKernels} (the Vector API, one species) and
+ * {@link ScalarKernels} (plain Java; the fallback and the reference the vector path is tested against).
+ */
+interface Kernels {
+    /** "vector 256-bit (8 floats)" or "scalar", for logs and benchmark tables. */
+    String describe();
+
+    /** Column blocks given to {@link #linear} start at multiples of this (a packed panel's width). */
+    int linearColumnAlign();
+
+    /** Fewer rows than this and {@link #linearFewRows} is the better path (packing w would cost more than it saves). */
+    int linearMinRows();
+
+    /**
+     * out[r0..r1) × [c0..c1) = x·wᵀ + bias for many rows: w is packed into panels and each output is one sequential
+     * FMA chain over k starting from 0, then + bias — the same order in every implementation and at every vector width.
+     */
+    void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1);
+
+    /** The same block for a handful of rows (token-by-token decoding): dot products along k, no packing. */
+    void linearFewRows(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1);
+
+    void rmsNorm(FloatMatrix x, FloatMatrix weight, float eps, FloatMatrix out, int r0, int r1);
+
+    void layerNorm(FloatMatrix x, FloatMatrix weight, FloatMatrix bias, float eps, FloatMatrix out, int r0, int r1);
+
+    /** Rows [r0, r1) of x rotated in place; invFreq[i] = θ^(−2i/headDim) for i &lt; headDim/2. */
+    void rope(FloatMatrix x, int heads, int headDim, int pos0, double[] invFreq, int r0, int r1);
+
+    /** Query rows [t0, t1) of query head {@code head}. */
+    void attention(FloatMatrix q, FloatMatrix k, FloatMatrix v, AttentionSpec spec, FloatMatrix out, int head, int t0, int t1);
+
+    /** Elements [from, to) of a flat F32 array. */
+    void activate(Activation act, MemorySegment x, long from, long to);
+
+    void multiply(MemorySegment a, MemorySegment b, long from, long to);
+
+    void add(MemorySegment a, MemorySegment b, long from, long to);
+
+    /** nll[t] for rows [r0, r1). */
+    void crossEntropy(FloatMatrix logits, int[] targets, double[] nll, int r0, int r1);
+}

@@ -1,0 +1,630 @@
+package dev.pare.backend;
+
+import dev.pare.tensor.FloatMatrix;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.io.InputStream;
+import java.lang.constant.ConstantDescs;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.pare.tensor.FloatMatrix.F32;
+
+/**
+ * The kernels with the Vector API, written once for any species: loops run to {@code F.loopBound(n)} with several
+ * accumulators, then a scalar tail that matches {@link ScalarKernels}.
+ * <p>
+ * C2 only turns vector code into SIMD instructions when the species is a compile-time constant; a species read from
+ * an instance field costs an order of magnitude (measured: 4 vs 52 GFLOP/s on a dot product). So the species is a
+ * {@code static final} of this class, and a backend that wants another width gets a copy of this class defined as a
+ * hidden class whose class data is that species ({@link #forSpecies}). One source, any width, every copy a constant.
+ * This class therefore has no nested classes or lambdas: a copy would share them with the original.
+ */
+final class VectorKernels implements Kernels {
+    /** This copy's species: the preferred one in the class as loaded, the class data in a hidden copy. */
+    static final VectorSpecies<Float> F = speciesOfThisCopy();
+    private static final int V = F.length();
+    /** Doubles of F's shape (V/2 lanes), for sums that must be accurate; FH is the V/2 floats that widen into one. */
+    private static final VectorSpecies<Double> D = VectorSpecies.of(double.class, F.vectorShape());
+    private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    // The linear micro-kernel computes MR rows × NR vectors of outputs: 12 accumulators + 2 weight vectors + 1
+    // broadcast = 15 registers, which fits the 16 of AVX2 as well as the 32 of AVX-512 without spilling.
+    private static final int MR = 6;
+    private static final int NR = 2;
+    /** Output columns per packed panel of w. */
+    private static final int PW = NR * V;
+    /** Depth of a packed block: a PW × KC panel (16–32 KiB) stays in L1 while MR-row slivers of x stream past it. */
+    private static final int KC = 256;
+    /** Rows of x per L2 block: MC × KC floats (144 KiB) are reread once per panel. */
+    private static final int MC = 24 * MR;
+
+    private static final Map<VectorSpecies<Float>, Kernels> COPIES = new ConcurrentHashMap<>();
+
+    private VectorKernels() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static VectorSpecies<Float> speciesOfThisCopy() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        if (!lookup.lookupClass().isHidden()) return FloatVector.SPECIES_PREFERRED;
+        try {
+            return MethodHandles.classData(lookup, ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Kernels for {@code species}: this class itself for the preferred species, otherwise a hidden copy (one per species). */
+    static Kernels forSpecies(VectorSpecies<Float> species) {
+        if (species.elementType() != float.class) throw new IllegalArgumentException("not a float species: " + species);
+        if (species.equals(F)) return new VectorKernels();
+        return COPIES.computeIfAbsent(species, VectorKernels::defineCopy);
+    }
+
+    private static Kernels defineCopy(VectorSpecies<Float> species) {
+        try (InputStream in = VectorKernels.class.getResourceAsStream("VectorKernels.class")) {
+            if (in == null) throw new IllegalStateException("VectorKernels.class is not readable as a resource");
+            MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(in.readAllBytes(), species, true);
+            return (Kernels) copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class)).invoke();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define vector kernels for " + species, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "vector " + F.vectorBitSize() + "-bit (" + V + " floats)";
+    }
+
+    @Override
+    public int linearColumnAlign() {
+        return PW;
+    }
+
+    @Override
+    public int linearMinRows() {
+        return MR;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // linear: out = x·wᵀ + bias, GotoBLAS/BLIS style. Both x [n×k] and w [m×k] run along k, so w is packed, block by
+    // block, into panels of PW output columns laid out [p][column]: one vector load then gives PW consecutive outputs'
+    // weights at depth p, and a broadcast x[i][p] feeds NR FMAs. Every output is one FMA chain over p = 0…k−1, so the
+    // result does not depend on the vector width, the blocking or the thread count.
+
+    @Override
+    public void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
+        int k = x.cols();
+        int panels = ceilDiv(c1 - c0, PW);
+        float[] packed = new float[panels * PW * Math.min(KC, k)];
+        // Partial panels (m not a multiple of PW) compute into this tile, so the micro-kernel only sees full vectors.
+        MemorySegment edge = MemorySegment.ofArray(new byte[MR * PW * Float.BYTES]);
+        MemorySegment xs = x.segment(), os = out.segment();
+        long xStride = (long) k * Float.BYTES, oStride = (long) out.cols() * Float.BYTES, edgeStride = (long) PW * Float.BYTES;
+
+        for (int i = r0; i < r1; i++) os.asSlice(i * oStride + (long) c0 * Float.BYTES, (long) (c1 - c0) * Float.BYTES).fill((byte) 0);
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            pack(w, c0, c1, p0, kc, packed);
+            for (int i0 = r0; i0 < r1; i0 += MC) {
+                int i1 = Math.min(r1, i0 + MC);
+                for (int panel = 0; panel < panels; panel++) {
+                    int j = c0 + panel * PW;
+                    int width = Math.min(PW, c1 - j);
+                    int wpOff = panel * PW * kc;
+                    for (int i = i0; i < i1; i += MR) {
+                        int rows = Math.min(MR, i1 - i);
+                        long xOff = i * xStride + (long) p0 * Float.BYTES;
+                        if (width == PW) {
+                            tile(rows, xs, xOff, xStride, packed, wpOff, kc, os, i * oStride + (long) j * Float.BYTES, oStride);
+                        } else {
+                            for (int r = 0; r < rows; r++)
+                                MemorySegment.copy(os, (i + r) * oStride + (long) j * Float.BYTES, edge, r * edgeStride, (long) width * Float.BYTES);
+                            tile(rows, xs, xOff, xStride, packed, wpOff, kc, edge, 0, edgeStride);
+                            for (int r = 0; r < rows; r++)
+                                MemorySegment.copy(edge, r * edgeStride, os, (i + r) * oStride + (long) j * Float.BYTES, (long) width * Float.BYTES);
+                        }
+                    }
+                }
+            }
+        }
+        if (bias != null) addBias(bias, out, r0, r1, c0, c1);
+    }
+
+    private static void tile(int rows, MemorySegment xs, long xOff, long xStride, float[] wp, int wpOff, int kc,
+                             MemorySegment cs, long cOff, long cStride) {
+        if (rows == MR) {
+            kernel6x2(xs, xOff, xStride, wp, wpOff, kc, cs, cOff, cStride);
+        } else {
+            for (int r = 0; r < rows; r++) kernel1x2(xs, xOff + r * xStride, wp, wpOff, kc, cs, cOff + r * cStride);
+        }
+    }
+
+    /** w rows [c0, c1) × depth [p0, p0+kc) into panels [panel][p][PW]; lanes past c1 keep stale values, whose outputs are discarded. */
+    private static void pack(FloatMatrix w, int c0, int c1, int p0, int kc, float[] packed) {
+        MemorySegment ws = w.segment();
+        long k = w.cols();
+        for (int j = c0; j < c1; j++) {
+            int panel = (j - c0) / PW, lane = (j - c0) % PW;
+            int dst = panel * PW * kc + lane;
+            long src = j * k + p0;
+            for (int p = 0; p < kc; p++) packed[dst + p * PW] = ws.getAtIndex(F32, src + p);
+        }
+    }
+
+    /** C[6 × 2V] += x[6 rows, kc] · packed panel. The accumulators live in registers for the whole depth. */
+    private static void kernel6x2(MemorySegment xs, long xOff, long xStride, float[] wp, int wpOff, int kc,
+                                  MemorySegment cs, long cOff, long cStride) {
+        long vb = (long) V * Float.BYTES;
+        FloatVector c00 = FloatVector.fromMemorySegment(F, cs, cOff, NATIVE);
+        FloatVector c01 = FloatVector.fromMemorySegment(F, cs, cOff + vb, NATIVE);
+        FloatVector c10 = FloatVector.fromMemorySegment(F, cs, cOff + cStride, NATIVE);
+        FloatVector c11 = FloatVector.fromMemorySegment(F, cs, cOff + cStride + vb, NATIVE);
+        FloatVector c20 = FloatVector.fromMemorySegment(F, cs, cOff + 2 * cStride, NATIVE);
+        FloatVector c21 = FloatVector.fromMemorySegment(F, cs, cOff + 2 * cStride + vb, NATIVE);
+        FloatVector c30 = FloatVector.fromMemorySegment(F, cs, cOff + 3 * cStride, NATIVE);
+        FloatVector c31 = FloatVector.fromMemorySegment(F, cs, cOff + 3 * cStride + vb, NATIVE);
+        FloatVector c40 = FloatVector.fromMemorySegment(F, cs, cOff + 4 * cStride, NATIVE);
+        FloatVector c41 = FloatVector.fromMemorySegment(F, cs, cOff + 4 * cStride + vb, NATIVE);
+        FloatVector c50 = FloatVector.fromMemorySegment(F, cs, cOff + 5 * cStride, NATIVE);
+        FloatVector c51 = FloatVector.fromMemorySegment(F, cs, cOff + 5 * cStride + vb, NATIVE);
+        long x0 = xOff, x1 = x0 + xStride, x2 = x1 + xStride, x3 = x2 + xStride, x4 = x3 + xStride, x5 = x4 + xStride;
+        for (int p = 0; p < kc; p++) {
+            int wo = wpOff + p * PW;
+            long xp = (long) p * Float.BYTES;
+            FloatVector w0 = FloatVector.fromArray(F, wp, wo);
+            FloatVector w1 = FloatVector.fromArray(F, wp, wo + V);
+            FloatVector a = FloatVector.broadcast(F, xs.get(F32, x0 + xp));
+            c00 = a.fma(w0, c00);
+            c01 = a.fma(w1, c01);
+            a = FloatVector.broadcast(F, xs.get(F32, x1 + xp));
+            c10 = a.fma(w0, c10);
+            c11 = a.fma(w1, c11);
+            a = FloatVector.broadcast(F, xs.get(F32, x2 + xp));
+            c20 = a.fma(w0, c20);
+            c21 = a.fma(w1, c21);
+            a = FloatVector.broadcast(F, xs.get(F32, x3 + xp));
+            c30 = a.fma(w0, c30);
+            c31 = a.fma(w1, c31);
+            a = FloatVector.broadcast(F, xs.get(F32, x4 + xp));
+            c40 = a.fma(w0, c40);
+            c41 = a.fma(w1, c41);
+            a = FloatVector.broadcast(F, xs.get(F32, x5 + xp));
+            c50 = a.fma(w0, c50);
+            c51 = a.fma(w1, c51);
+        }
+        c00.intoMemorySegment(cs, cOff, NATIVE);
+        c01.intoMemorySegment(cs, cOff + vb, NATIVE);
+        c10.intoMemorySegment(cs, cOff + cStride, NATIVE);
+        c11.intoMemorySegment(cs, cOff + cStride + vb, NATIVE);
+        c20.intoMemorySegment(cs, cOff + 2 * cStride, NATIVE);
+        c21.intoMemorySegment(cs, cOff + 2 * cStride + vb, NATIVE);
+        c30.intoMemorySegment(cs, cOff + 3 * cStride, NATIVE);
+        c31.intoMemorySegment(cs, cOff + 3 * cStride + vb, NATIVE);
+        c40.intoMemorySegment(cs, cOff + 4 * cStride, NATIVE);
+        c41.intoMemorySegment(cs, cOff + 4 * cStride + vb, NATIVE);
+        c50.intoMemorySegment(cs, cOff + 5 * cStride, NATIVE);
+        c51.intoMemorySegment(cs, cOff + 5 * cStride + vb, NATIVE);
+    }
+
+    /** The one-row kernel for the rows left over below a multiple of MR; same order of operations per output. */
+    private static void kernel1x2(MemorySegment xs, long xOff, float[] wp, int wpOff, int kc, MemorySegment cs, long cOff) {
+        long vb = (long) V * Float.BYTES;
+        FloatVector c0 = FloatVector.fromMemorySegment(F, cs, cOff, NATIVE);
+        FloatVector c1 = FloatVector.fromMemorySegment(F, cs, cOff + vb, NATIVE);
+        for (int p = 0; p < kc; p++) {
+            int wo = wpOff + p * PW;
+            FloatVector a = FloatVector.broadcast(F, xs.get(F32, xOff + (long) p * Float.BYTES));
+            c0 = a.fma(FloatVector.fromArray(F, wp, wo), c0);
+            c1 = a.fma(FloatVector.fromArray(F, wp, wo + V), c1);
+        }
+        c0.intoMemorySegment(cs, cOff, NATIVE);
+        c1.intoMemorySegment(cs, cOff + vb, NATIVE);
+    }
+
+    private static void addBias(FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
+        MemorySegment bs = bias.segment(), os = out.segment();
+        int n = c1 - c0, bound = F.loopBound(n);
+        for (int r = r0; r < r1; r++) {
+            long row = ((long) r * out.cols() + c0) * Float.BYTES, b = (long) c0 * Float.BYTES;
+            int i = 0;
+            for (; i < bound; i += V) {
+                long o = (long) i * Float.BYTES;
+                FloatVector.fromMemorySegment(F, os, row + o, NATIVE).add(FloatVector.fromMemorySegment(F, bs, b + o, NATIVE))
+                        .intoMemorySegment(os, row + o, NATIVE);
+            }
+            for (; i < n; i++) {
+                long o = (long) i * Float.BYTES;
+                os.set(F32, row + o, os.get(F32, row + o) + bs.get(F32, b + o));
+            }
+        }
+    }
+
+    @Override
+    public void linearFewRows(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
+        MemorySegment xs = x.segment(), ws = w.segment(), os = out.segment();
+        int k = x.cols();
+        long stride = (long) k * Float.BYTES;
+        // 16 rows of w (128 KiB at k = 2048) stay in L2 while each of the few x rows passes over them.
+        for (int j0 = c0; j0 < c1; j0 += 16) {
+            int j1 = Math.min(c1, j0 + 16);
+            for (int i = r0; i < r1; i++) {
+                for (int j = j0; j < j1; j++) {
+                    float acc = dot(xs, i * stride, ws, j * stride, k);
+                    if (bias != null) acc += bias.segment().getAtIndex(F32, j);
+                    os.setAtIndex(F32, (long) i * out.cols() + j, acc);
+                }
+            }
+        }
+    }
+
+    /** Σ a[i]·b[i] over n floats at byte offsets aOff, bOff: four accumulators hide the FMA latency. */
+    private static float dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int n) {
+        FloatVector s0 = FloatVector.zero(F), s1 = FloatVector.zero(F), s2 = FloatVector.zero(F), s3 = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i + 4 * V <= bound; i += 4 * V) {
+            long o = (long) i * Float.BYTES, vb = (long) V * Float.BYTES;
+            s0 = FloatVector.fromMemorySegment(F, a, aOff + o, NATIVE).fma(FloatVector.fromMemorySegment(F, b, bOff + o, NATIVE), s0);
+            s1 = FloatVector.fromMemorySegment(F, a, aOff + o + vb, NATIVE).fma(FloatVector.fromMemorySegment(F, b, bOff + o + vb, NATIVE), s1);
+            s2 = FloatVector.fromMemorySegment(F, a, aOff + o + 2 * vb, NATIVE).fma(FloatVector.fromMemorySegment(F, b, bOff + o + 2 * vb, NATIVE), s2);
+            s3 = FloatVector.fromMemorySegment(F, a, aOff + o + 3 * vb, NATIVE).fma(FloatVector.fromMemorySegment(F, b, bOff + o + 3 * vb, NATIVE), s3);
+        }
+        for (; i < bound; i += V) {
+            long o = (long) i * Float.BYTES;
+            s0 = FloatVector.fromMemorySegment(F, a, aOff + o, NATIVE).fma(FloatVector.fromMemorySegment(F, b, bOff + o, NATIVE), s0);
+        }
+        float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) sum = Math.fma(a.get(F32, aOff + (long) i * Float.BYTES), b.get(F32, bOff + (long) i * Float.BYTES), sum);
+        return sum;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Norms: sums in double (float's 24 bits lose ~1e-6 over a 4096-wide row; the references are float64), widening
+    // V/2 floats at a time; the per-element scaling stays in float with the same rounding steps as ScalarKernels.
+
+    private static DoubleVector widen(MemorySegment s, long offset) {
+        return (DoubleVector) FloatVector.fromMemorySegment(FH, s, offset, NATIVE).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    @Override
+    public void rmsNorm(FloatMatrix x, FloatMatrix weight, float eps, FloatMatrix out, int r0, int r1) {
+        int n = x.cols(), half = FH.length();
+        MemorySegment xs = x.segment(), ws = weight.segment(), os = out.segment();
+        for (int r = r0; r < r1; r++) {
+            long row = (long) r * n * Float.BYTES;
+            DoubleVector s0 = DoubleVector.zero(D), s1 = DoubleVector.zero(D);
+            int bound = FH.loopBound(n);
+            int i = 0;
+            for (; i + 2 * half <= bound; i += 2 * half) {
+                DoubleVector a = widen(xs, row + (long) i * Float.BYTES), b = widen(xs, row + (long) (i + half) * Float.BYTES);
+                s0 = a.fma(a, s0);
+                s1 = b.fma(b, s1);
+            }
+            for (; i < bound; i += half) {
+                DoubleVector a = widen(xs, row + (long) i * Float.BYTES);
+                s0 = a.fma(a, s0);
+            }
+            double sumSq = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                double v = xs.get(F32, row + (long) i * Float.BYTES);
+                sumSq += v * v;
+            }
+            float scale = (float) (1 / Math.sqrt(sumSq / n + eps));
+            FloatVector sv = FloatVector.broadcast(F, scale);
+            bound = F.loopBound(n);
+            i = 0;
+            for (; i < bound; i += V) {
+                long o = (long) i * Float.BYTES;
+                FloatVector.fromMemorySegment(F, xs, row + o, NATIVE).mul(sv).mul(FloatVector.fromMemorySegment(F, ws, o, NATIVE))
+                        .intoMemorySegment(os, row + o, NATIVE);
+            }
+            for (; i < n; i++) {
+                long o = (long) i * Float.BYTES;
+                os.set(F32, row + o, xs.get(F32, row + o) * scale * ws.get(F32, o));
+            }
+        }
+    }
+
+    @Override
+    public void layerNorm(FloatMatrix x, FloatMatrix weight, FloatMatrix bias, float eps, FloatMatrix out, int r0, int r1) {
+        int n = x.cols(), half = FH.length();
+        MemorySegment xs = x.segment(), ws = weight.segment(), bs = bias.segment(), os = out.segment();
+        for (int r = r0; r < r1; r++) {
+            long row = (long) r * n * Float.BYTES;
+            int bound = FH.loopBound(n);
+            DoubleVector s = DoubleVector.zero(D);
+            int i = 0;
+            for (; i < bound; i += half) s = s.add(widen(xs, row + (long) i * Float.BYTES));
+            double sum = s.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) sum += xs.get(F32, row + (long) i * Float.BYTES);
+            double mean = sum / n;
+            // Second pass over the centred values: no E[x²] − mean² cancellation.
+            DoubleVector m = DoubleVector.broadcast(D, mean), q = DoubleVector.zero(D);
+            i = 0;
+            for (; i < bound; i += half) {
+                DoubleVector d = widen(xs, row + (long) i * Float.BYTES).sub(m);
+                q = d.fma(d, q);
+            }
+            double sumSq = q.reduceLanes(VectorOperators.ADD);
+            for (; i < n; i++) {
+                double d = xs.get(F32, row + (long) i * Float.BYTES) - mean;
+                sumSq += d * d;
+            }
+            float rstd = (float) (1 / Math.sqrt(sumSq / n + eps));
+            float meanHi = (float) mean, meanLo = (float) (mean - meanHi);
+            FloatVector hi = FloatVector.broadcast(F, meanHi), lo = FloatVector.broadcast(F, meanLo), rs = FloatVector.broadcast(F, rstd);
+            bound = F.loopBound(n);
+            i = 0;
+            for (; i < bound; i += V) {
+                long o = (long) i * Float.BYTES;
+                FloatVector centred = FloatVector.fromMemorySegment(F, xs, row + o, NATIVE).sub(hi).sub(lo);
+                centred.mul(rs).fma(FloatVector.fromMemorySegment(F, ws, o, NATIVE), FloatVector.fromMemorySegment(F, bs, o, NATIVE))
+                        .intoMemorySegment(os, row + o, NATIVE);
+            }
+            for (; i < n; i++) {
+                long o = (long) i * Float.BYTES;
+                float centred = (xs.get(F32, row + o) - meanHi) - meanLo;
+                os.set(F32, row + o, Math.fma(centred * rstd, ws.get(F32, o), bs.get(F32, o)));
+            }
+        }
+    }
+
+    @Override
+    public void rope(FloatMatrix x, int heads, int headDim, int pos0, double[] invFreq, int r0, int r1) {
+        int half = headDim / 2, bound = F.loopBound(half);
+        float[] cos = new float[half], sin = new float[half];
+        MemorySegment xs = x.segment();
+        for (int t = r0; t < r1; t++) {
+            ScalarKernels.ropeAngles(pos0 + t, invFreq, cos, sin);
+            for (int h = 0; h < heads; h++) {
+                long first = ((long) t * x.cols() + (long) h * headDim) * Float.BYTES, second = first + (long) half * Float.BYTES;
+                int i = 0;
+                for (; i < bound; i += V) {
+                    long o = (long) i * Float.BYTES;
+                    FloatVector x1 = FloatVector.fromMemorySegment(F, xs, first + o, NATIVE);
+                    FloatVector x2 = FloatVector.fromMemorySegment(F, xs, second + o, NATIVE);
+                    FloatVector c = FloatVector.fromArray(F, cos, i), s = FloatVector.fromArray(F, sin, i);
+                    x1.mul(c).sub(x2.mul(s)).intoMemorySegment(xs, first + o, NATIVE);
+                    x2.mul(c).add(x1.mul(s)).intoMemorySegment(xs, second + o, NATIVE);
+                }
+                for (; i < half; i++) {
+                    long o = (long) i * Float.BYTES;
+                    float x1 = xs.get(F32, first + o), x2 = xs.get(F32, second + o);
+                    xs.set(F32, first + o, x1 * cos[i] - x2 * sin[i]);
+                    xs.set(F32, second + o, x2 * cos[i] + x1 * sin[i]);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Attention, one query row at a time: scores q·k vectorised over headDim, softmax in float after subtracting the
+    // max, then p·v with the output's headDim in vectors and the keys as the FMA chain.
+
+    @Override
+    public void attention(FloatMatrix q, FloatMatrix k, FloatMatrix v, AttentionSpec spec, FloatMatrix out, int head, int t0, int t1) {
+        int d = spec.headDim();
+        int kvHead = head / (spec.heads() / spec.kvHeads());
+        float slope = spec.alibiSlopes() == null ? 0f : spec.alibiSlopes()[head];
+        MemorySegment qs = q.segment(), ks = k.segment(), vs = v.segment(), os = out.segment();
+        long kStride = (long) k.cols() * Float.BYTES, vStride = (long) v.cols() * Float.BYTES;
+        long kvCol = (long) kvHead * d * Float.BYTES;
+        float[] p = new float[spec.pos0() + t1];
+        for (int t = t0; t < t1; t++) {
+            int pos = spec.pos0() + t;
+            int lo = ScalarKernels.firstVisibleKey(pos, spec.slidingWindow());
+            int count = pos - lo + 1;
+            long qRow = ((long) t * q.cols() + (long) head * d) * Float.BYTES;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int j = lo; j <= pos; j++) {
+                float s = dot(qs, qRow, ks, j * kStride + kvCol, d) * spec.scale() + slope * j;
+                p[j - lo] = s;
+                max = Math.max(max, s);
+            }
+            float sum = expShifted(p, count, max);
+            long oRow = ((long) t * out.cols() + (long) head * d) * Float.BYTES;
+            weightedRows(p, count, vs, lo * vStride + kvCol, vStride, d, 1f / sum, os, oRow);
+        }
+    }
+
+    /** p[i] = e^(p[i] − max) for i &lt; n; returns their sum. */
+    private static float expShifted(float[] p, int n, float max) {
+        FloatVector m = FloatVector.broadcast(F, max), acc = FloatVector.zero(F);
+        int bound = F.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += V) {
+            FloatVector e = FloatVector.fromArray(F, p, i).sub(m).lanewise(VectorOperators.EXP);
+            e.intoArray(p, i);
+            acc = acc.add(e);
+        }
+        float sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            p[i] = (float) Math.exp(p[i] - max);
+            sum += p[i];
+        }
+        return sum;
+    }
+
+    /** out[0..d) = scale · Σ_j p[j]·row_j, rows of d floats at vOff + j·vStride. */
+    private static void weightedRows(float[] p, int n, MemorySegment vs, long vOff, long vStride, int d, float scale,
+                                     MemorySegment os, long oOff) {
+        int bound = F.loopBound(d);
+        int i = 0;
+        for (; i < bound; i += V) {
+            long col = vOff + (long) i * Float.BYTES;
+            FloatVector a0 = FloatVector.zero(F), a1 = FloatVector.zero(F), a2 = FloatVector.zero(F), a3 = FloatVector.zero(F);
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                long row = col + j * vStride;
+                a0 = FloatVector.broadcast(F, p[j]).fma(FloatVector.fromMemorySegment(F, vs, row, NATIVE), a0);
+                a1 = FloatVector.broadcast(F, p[j + 1]).fma(FloatVector.fromMemorySegment(F, vs, row + vStride, NATIVE), a1);
+                a2 = FloatVector.broadcast(F, p[j + 2]).fma(FloatVector.fromMemorySegment(F, vs, row + 2 * vStride, NATIVE), a2);
+                a3 = FloatVector.broadcast(F, p[j + 3]).fma(FloatVector.fromMemorySegment(F, vs, row + 3 * vStride, NATIVE), a3);
+            }
+            for (; j < n; j++) a0 = FloatVector.broadcast(F, p[j]).fma(FloatVector.fromMemorySegment(F, vs, col + j * vStride, NATIVE), a0);
+            a0.add(a1).add(a2.add(a3)).mul(scale).intoMemorySegment(os, oOff + (long) i * Float.BYTES, NATIVE);
+        }
+        for (; i < d; i++) {
+            long col = vOff + (long) i * Float.BYTES;
+            float acc = 0f;
+            for (int j = 0; j < n; j++) acc += p[j] * vs.get(F32, col + j * vStride);
+            os.set(F32, oOff + (long) i * Float.BYTES, acc * scale);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Element-wise.
+
+    @Override
+    public void activate(Activation act, MemorySegment x, long from, long to) {
+        // if/else rather than a switch: an enum switch compiles to a synthetic nested class, which hidden copies would share.
+        if (act == Activation.GELU) {
+            gelu(x, from, to);
+            return;
+        }
+        int n = Math.toIntExact(to - from), bound = F.loopBound(n);
+        long base = from * Float.BYTES;
+        int i = 0;
+        for (; i < bound; i += V) {
+            long o = base + (long) i * Float.BYTES;
+            FloatVector v = FloatVector.fromMemorySegment(F, x, o, NATIVE);
+            FloatVector r;
+            if (act == Activation.RELU) {
+                r = v.max(0f);
+            } else if (act == Activation.SILU) {
+                r = v.div(v.neg().lanewise(VectorOperators.EXP).add(1f));
+            } else {
+                // GELU_TANH as x·σ(2u), u = √(2/π)·(x + 0.044715·x³): ScalarKernels.activate's float steps, lane-wise.
+                FloatVector u = v.mul(0.044715f).mul(v).mul(v).add(v);
+                r = v.div(u.mul(-2 * ScalarKernels.GELU_TANH_C).lanewise(VectorOperators.EXP).add(1f));
+            }
+            r.intoMemorySegment(x, o, NATIVE);
+        }
+        for (long e = from + i; e < to; e++) x.setAtIndex(F32, e, ScalarKernels.activate(act, x.getAtIndex(F32, e)));
+    }
+
+    /** The exact GELU in double lanes: {@link Erf#gelu}'s three intervals, each evaluated for all lanes and blended. */
+    private static void gelu(MemorySegment x, long from, long to) {
+        int n = Math.toIntExact(to - from), half = FH.length(), bound = FH.loopBound(n);
+        long base = from * Float.BYTES;
+        int i = 0;
+        for (; i < bound; i += half) {
+            long o = base + (long) i * Float.BYTES;
+            DoubleVector g = gelu(widen(x, o));
+            ((FloatVector) g.convertShape(VectorOperators.D2F, FH, 0)).intoMemorySegment(x, o, NATIVE);
+        }
+        for (long e = from + i; e < to; e++) x.setAtIndex(F32, e, (float) Erf.gelu(x.getAtIndex(F32, e)));
+    }
+
+    private static DoubleVector gelu(DoubleVector x) {
+        DoubleVector t = x.mul(Erf.ONE_OVER_SQRT_2);
+        DoubleVector y = t.abs();
+        DoubleVector ysq = y.mul(y);
+        // |t| ≤ 0.46875: Φ = 1/2 + t·A(t²)/B(t²)/2
+        DoubleVector num = ysq.fma(Erf.A4, Erf.A0).fma(ysq, DoubleVector.broadcast(D, Erf.A1))
+                .fma(ysq, DoubleVector.broadcast(D, Erf.A2)).fma(ysq, DoubleVector.broadcast(D, Erf.A3));
+        DoubleVector den = ysq.add(Erf.B0).fma(ysq, DoubleVector.broadcast(D, Erf.B1))
+                .fma(ysq, DoubleVector.broadcast(D, Erf.B2)).fma(ysq, DoubleVector.broadcast(D, Erf.B3));
+        DoubleVector nearZero = t.mul(num.div(den)).fma(0.5, 0.5);
+        // beyond: erfc(|t|) = e^(−t²)·R(|t|); the tail interval only when some lane reaches it
+        DoubleVector scaled = scaledErfcMiddle(y);
+        VectorMask<Double> far = y.compare(VectorOperators.GT, Erf.THRESHOLD_2);
+        if (far.anyTrue()) scaled = scaled.blend(scaledErfcTail(y), far);
+        DoubleVector halfErfc = ysq.neg().lanewise(VectorOperators.EXP).mul(scaled).mul(0.5);
+        DoubleVector phi = halfErfc.neg().add(1).blend(halfErfc, x.compare(VectorOperators.LT, 0));
+        phi = phi.blend(nearZero, y.compare(VectorOperators.LE, Erf.THRESHOLD_1));
+        return x.mul(phi);
+    }
+
+    private static DoubleVector scaledErfcMiddle(DoubleVector y) {
+        DoubleVector num = y.fma(Erf.C8, Erf.C0);
+        num = num.fma(y, DoubleVector.broadcast(D, Erf.C1)).fma(y, DoubleVector.broadcast(D, Erf.C2))
+                .fma(y, DoubleVector.broadcast(D, Erf.C3)).fma(y, DoubleVector.broadcast(D, Erf.C4))
+                .fma(y, DoubleVector.broadcast(D, Erf.C5)).fma(y, DoubleVector.broadcast(D, Erf.C6))
+                .fma(y, DoubleVector.broadcast(D, Erf.C7));
+        DoubleVector den = y.add(Erf.D0);
+        den = den.fma(y, DoubleVector.broadcast(D, Erf.D1)).fma(y, DoubleVector.broadcast(D, Erf.D2))
+                .fma(y, DoubleVector.broadcast(D, Erf.D3)).fma(y, DoubleVector.broadcast(D, Erf.D4))
+                .fma(y, DoubleVector.broadcast(D, Erf.D5)).fma(y, DoubleVector.broadcast(D, Erf.D6))
+                .fma(y, DoubleVector.broadcast(D, Erf.D7));
+        return num.div(den);
+    }
+
+    private static DoubleVector scaledErfcTail(DoubleVector y) {
+        DoubleVector z = DoubleVector.broadcast(D, 1).div(y.mul(y));
+        DoubleVector num = z.fma(Erf.P5, Erf.P0).fma(z, DoubleVector.broadcast(D, Erf.P1)).fma(z, DoubleVector.broadcast(D, Erf.P2))
+                .fma(z, DoubleVector.broadcast(D, Erf.P3)).fma(z, DoubleVector.broadcast(D, Erf.P4));
+        DoubleVector den = z.add(Erf.Q0).fma(z, DoubleVector.broadcast(D, Erf.Q1)).fma(z, DoubleVector.broadcast(D, Erf.Q2))
+                .fma(z, DoubleVector.broadcast(D, Erf.Q3)).fma(z, DoubleVector.broadcast(D, Erf.Q4));
+        return z.mul(num.div(den)).neg().add(Erf.ONE_OVER_SQRT_PI).div(y);
+    }
+
+    @Override
+    public void multiply(MemorySegment a, MemorySegment b, long from, long to) {
+        int n = Math.toIntExact(to - from), bound = F.loopBound(n);
+        long base = from * Float.BYTES;
+        int i = 0;
+        for (; i < bound; i += V) {
+            long o = base + (long) i * Float.BYTES;
+            FloatVector.fromMemorySegment(F, a, o, NATIVE).mul(FloatVector.fromMemorySegment(F, b, o, NATIVE)).intoMemorySegment(a, o, NATIVE);
+        }
+        for (long e = from + i; e < to; e++) a.setAtIndex(F32, e, a.getAtIndex(F32, e) * b.getAtIndex(F32, e));
+    }
+
+    @Override
+    public void add(MemorySegment a, MemorySegment b, long from, long to) {
+        int n = Math.toIntExact(to - from), bound = F.loopBound(n);
+        long base = from * Float.BYTES;
+        int i = 0;
+        for (; i < bound; i += V) {
+            long o = base + (long) i * Float.BYTES;
+            FloatVector.fromMemorySegment(F, a, o, NATIVE).add(FloatVector.fromMemorySegment(F, b, o, NATIVE)).intoMemorySegment(a, o, NATIVE);
+        }
+        for (long e = from + i; e < to; e++) a.setAtIndex(F32, e, a.getAtIndex(F32, e) + b.getAtIndex(F32, e));
+    }
+
+    @Override
+    public void crossEntropy(FloatMatrix logits, int[] targets, double[] nll, int r0, int r1) {
+        int vocab = logits.cols(), half = FH.length();
+        MemorySegment ls = logits.segment();
+        for (int t = r0; t < r1; t++) {
+            long row = (long) t * vocab * Float.BYTES;
+            int bound = F.loopBound(vocab);
+            FloatVector mv = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+            int i = 0;
+            for (; i < bound; i += V) mv = mv.max(FloatVector.fromMemorySegment(F, ls, row + (long) i * Float.BYTES, NATIVE));
+            float max = mv.reduceLanes(VectorOperators.MAX);
+            for (; i < vocab; i++) max = Math.max(max, ls.get(F32, row + (long) i * Float.BYTES));
+            // log-sum-exp in double: the shift and the exponentials in double lanes, the sum in two double accumulators
+            DoubleVector m = DoubleVector.broadcast(D, max), s0 = DoubleVector.zero(D), s1 = DoubleVector.zero(D);
+            bound = FH.loopBound(vocab);
+            i = 0;
+            for (; i + 2 * half <= bound; i += 2 * half) {
+                s0 = s0.add(widen(ls, row + (long) i * Float.BYTES).sub(m).lanewise(VectorOperators.EXP));
+                s1 = s1.add(widen(ls, row + (long) (i + half) * Float.BYTES).sub(m).lanewise(VectorOperators.EXP));
+            }
+            for (; i < bound; i += half) s0 = s0.add(widen(ls, row + (long) i * Float.BYTES).sub(m).lanewise(VectorOperators.EXP));
+            double sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; i < vocab; i++) sum += Math.exp((double) ls.get(F32, row + (long) i * Float.BYTES) - max);
+            nll[t] = max + Math.log(sum) - ls.getAtIndex(F32, (long) t * vocab + targets[t]);
+        }
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+}
