@@ -68,7 +68,7 @@ final class GenerateCommand implements Callable<Integer> {
         Generator.greedy(m.model(), backend, prefix, tokens, tok.eosId(), m.model().config().contextLength(), id -> {
             sequence[length[0]++] = id;
             String text = tok.decode(Arrays.copyOf(sequence, length[0]));
-            if (text.startsWith(shown) && !text.endsWith("\uFFFD")) {
+            if (text.startsWith(shown.toString()) && !text.endsWith("\uFFFD")) {
                 if (stream) System.out.print(text.substring(shown.length()));
                 System.out.flush();
                 shown.setLength(0);

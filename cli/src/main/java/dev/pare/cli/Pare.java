@@ -29,12 +29,13 @@ public final class Pare implements Callable<Integer> {
                 System.err.println("pare: error: " + e.getMessage());
                 return 2;
             }
-            if (e instanceof OutOfMemoryError) {
-                System.err.println("pare: error: out of Java heap memory (" + e.getMessage() + "); give the JVM more with PARE_JAVA_OPTS=-Xmx<size>");
-                return 1;
-            }
             throw e;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("pare: error: out of Java heap memory (" + e.getMessage() + "); give the JVM more with PARE_JAVA_OPTS=-Xmx<size>");
+            return 1;
+        }
     }
 }

@@ -40,6 +40,7 @@ public final class CpuBackend implements Backend {
     private final int threads;
     private final ForkJoinPool pool;
     private final Kernels kernels;
+    private final CpuCompressionOps compression;
 
     /** Threads and vector width from the system properties {@value #THREADS_PROPERTY} and {@value #VECTOR_BITS_PROPERTY}. */
     public CpuBackend() {
@@ -56,6 +57,12 @@ public final class CpuBackend implements Backend {
         this.threads = threads;
         this.kernels = species == null ? new ScalarKernels() : VectorKernels.forSpecies(species);
         this.pool = threads == 1 ? null : new ForkJoinPool(threads, CpuBackend::newWorker, null, false);
+        this.compression = new CpuCompressionOps(this, this::parallelFor, threads, species);
+    }
+
+    /** {@code threads} workers, the vector width from {@value #VECTOR_BITS_PROPERTY} (default: the CPU's preferred). */
+    public CpuBackend(int threads) {
+        this(threads, speciesFromProperty());
     }
 
     /** A backend with {@value #THREADS_PROPERTY} threads and vectors of {@code bits} (0: the scalar path). */
@@ -250,6 +257,31 @@ public final class CpuBackend implements Backend {
         int perTask = (int) Math.max(ceilDiv(rows, 4 * threads), Math.min(rows, ceilDiv(MIN_ELEMENTS_PER_TASK, Math.max(1, workPerRow))));
         int blocks = Math.max(1, ceilDiv(rows, Math.max(1, perTask)));
         parallelFor(blocks, b -> body.run(b * perTask, Math.min(rows, (b + 1) * perTask)));
+    }
+
+    @Override
+    public void accumulateGram(FloatMatrix h, FloatMatrix x, float decay, float alpha) {
+        compression.accumulateGram(h, x, decay, alpha);
+    }
+
+    @Override
+    public boolean inverseCholeskyUpper(FloatMatrix h) {
+        return compression.inverseCholeskyUpper(h);
+    }
+
+    @Override
+    public byte[] obsBlockMask(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double sparsity) {
+        return compression.obsBlockMask(w, hinv, i1, i2, sparsity);
+    }
+
+    @Override
+    public void obsBlock(ObsBlock block) {
+        compression.obsBlock(block);
+    }
+
+    @Override
+    public void obsLazyUpdate(FloatMatrix w, FloatMatrix err, FloatMatrix hinv, int i1, int i2) {
+        compression.obsLazyUpdate(w, err, hinv, i1, i2);
     }
 
     private void forElementBlocks(long size, LongBlock body) {

@@ -6,8 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
+import java.util.function.IntConsumer;
 
 /**
  * The compression operations of {@link Backend} on the CPU: rows of the OBS sweep are independent, so they run in
@@ -15,19 +14,26 @@ import java.util.stream.IntStream;
  * are column-parallel dot-product formulations over row-major storage.
  */
 final class CpuCompressionOps {
+    /** Runs body(0 … tasks−1) on the backend's workers. */
+    interface ParallelFor {
+        void run(int tasks, IntConsumer body);
+    }
+
     private final Backend linear;
-    private final ForkJoinPool pool;
+    private final ParallelFor parallel;
+    private final int threads;
     /** null: the scalar path (the oracle the vector path is tested against). */
     private final VectorSpecies<Float> species;
 
-    CpuCompressionOps(Backend linear, ForkJoinPool pool, VectorSpecies<Float> species) {
+    CpuCompressionOps(Backend linear, ParallelFor parallel, int threads, VectorSpecies<Float> species) {
         this.linear = linear;
-        this.pool = pool;
+        this.parallel = parallel;
+        this.threads = threads;
         this.species = species;
     }
 
-    private void parallel(int n, java.util.function.IntConsumer body) {
-        pool.submit(() -> IntStream.range(0, n).parallel().forEach(body)).join();
+    private void parallel(int n, IntConsumer body) {
+        parallel.run(n, body);
     }
 
     // ---- vector helpers over heap arrays: species chosen once, loopBound, scalar tail ----
@@ -113,7 +119,7 @@ final class CpuCompressionOps {
             final int col = j;
             int rows = n - j - 1;
             if (rows > 256) {
-                int chunks = Math.min(pool.getParallelism() * 4, rows / 64 + 1);
+                int chunks = Math.min(threads * 4, rows / 64 + 1);
                 parallel(chunks, c -> {
                     for (int i = col + 1 + c; i < n; i += chunks) a[i * n + col] = (a[i * n + col] - dot(a, i * n, a, col * n, col)) / ljj;
                 });

@@ -9,6 +9,7 @@ import dev.pare.model.KvCache;
 import dev.pare.model.Linear;
 import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
+import dev.pare.tensor.Workspace;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -33,6 +34,8 @@ public final class CompressionPipeline {
     private final boolean trueSequential;
     private final int bits, groupSize;
     private final PrintStream log;
+    /** Scratch of the forward passes, reset after each sequence. */
+    private Workspace workspace;
 
     public CompressionPipeline(CausalLM model, Backend backend, LayerMethod method, SparsitySchedule schedule, boolean trueSequential,
                                int bits, int groupSize, PrintStream log) {
@@ -51,7 +54,8 @@ public final class CompressionPipeline {
         List<LayerReport> reports = new ArrayList<>();
         long start = System.nanoTime();
         int blocks = model.layers();
-        try (Arena states = Arena.ofShared()) {
+        try (Arena states = Arena.ofShared(); Workspace ws = new Workspace()) {
+            workspace = ws;
             FloatMatrix[] x = calibration == null ? null : embed(calibration, states);
             for (int i = 0; i < blocks; i++) {
                 Block block = model.block(i);
@@ -104,10 +108,9 @@ public final class CompressionPipeline {
     private FloatMatrix[] embed(CalibrationSet calibration, Arena arena) {
         FloatMatrix[] x = new FloatMatrix[calibration.samples()];
         for (int s = 0; s < x.length; s++) {
-            try (Arena scratch = Arena.ofShared()) {
-                FloatMatrix e = model.embed(calibration.windows()[s], 0, new ForwardContext(backend, scratch, LinearHook.NONE));
-                x[s] = e.copy(arena);
-            }
+            FloatMatrix e = model.embed(calibration.windows()[s], 0, new ForwardContext(backend, workspace, LinearHook.NONE));
+            x[s] = e.copy(arena);
+            workspace.reset();
         }
         return x;
     }
@@ -115,20 +118,18 @@ public final class CompressionPipeline {
     /** Runs the block on copies of the states (they stay the block's inputs), for the hook's sake. */
     private void forwardCopies(Block block, FloatMatrix[] x, HessianCollector collector) {
         for (FloatMatrix xs : x) {
-            try (Arena scratch = Arena.ofShared()) {
-                collector.nextSequence();
-                FloatMatrix copy = xs.copy(scratch);
-                block.forward(copy, new KvCache(scratch, copy.rows(), block.kvDim()), new ForwardContext(backend, scratch, collector));
-            }
+            collector.nextSequence();
+            FloatMatrix copy = xs.copy(workspace);
+            block.forward(copy, new KvCache(workspace, copy.rows(), block.kvDim()), new ForwardContext(backend, workspace, collector));
+            workspace.reset();
         }
     }
 
     /** Runs the block on the states in place: they become the next block's inputs. */
     private void forwardAll(Block block, FloatMatrix[] x, LinearHook hook) {
         for (FloatMatrix xs : x) {
-            try (Arena scratch = Arena.ofShared()) {
-                block.forward(xs, new KvCache(scratch, xs.rows(), block.kvDim()), new ForwardContext(backend, scratch, hook));
-            }
+            block.forward(xs, new KvCache(workspace, xs.rows(), block.kvDim()), new ForwardContext(backend, workspace, hook));
+            workspace.reset();
         }
     }
 

@@ -40,7 +40,7 @@ public record CompressionSettings(Path model, Path out, String method, double sp
         if (staticGroups && groupSize == 0) throw new PareException("--static-groups needs --group-size G");
         if (groupSize > 0 && bits == 0) throw new PareException("--group-size " + groupSize + " without --bits: groups are quantization groups");
         if (calibText != null && calibTokens != null) throw new PareException("--calib and --calib-tokens both given: choose one");
-        if (needsCalibration() && calibText == null && calibTokens == null)
+        if (calibrated(method) && calibText == null && calibTokens == null)
             throw new PareException("--method " + method + " needs calibration data: give --calib TEXT_FILE or --calib-tokens FILE");
         if (evalText != null && evalWikitext2 != null) throw new PareException("--eval and --eval-wikitext2 both given: choose one");
     }
@@ -50,6 +50,10 @@ public record CompressionSettings(Path model, Path out, String method, double sp
     }
 
     public boolean needsCalibration() {
+        return calibrated(method);
+    }
+
+    static boolean calibrated(String method) {
         return !method.equals("magnitude") && !method.equals("rtn");
     }
 

@@ -7,6 +7,8 @@ import dev.pare.model.KvCache;
 import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
 
+import dev.pare.tensor.Workspace;
+
 import java.lang.foreign.Arena;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
@@ -25,15 +27,14 @@ public final class Generator {
         int capacity = Math.min(contextLength, prompt.length + maxNew);
         int[] out = new int[maxNew];
         int n = 0;
-        try (Arena cacheArena = Arena.ofShared()) {
+        try (Arena cacheArena = Arena.ofShared(); Workspace scratch = new Workspace()) {
             KvCache[] caches = model.newCaches(cacheArena, capacity);
             int[] input = prompt.length > capacity ? Arrays.copyOfRange(prompt, prompt.length - capacity, prompt.length) : prompt;
             while (n < maxNew && caches[0].length() + input.length <= capacity) {
                 int next;
-                try (Arena scratch = Arena.ofShared()) {
-                    FloatMatrix logits = model.forward(input, caches, new ForwardContext(backend, scratch, LinearHook.NONE));
-                    next = argmax(logits, logits.rows() - 1);
-                }
+                FloatMatrix logits = model.forward(input, caches, new ForwardContext(backend, scratch, LinearHook.NONE));
+                next = argmax(logits, logits.rows() - 1);
+                scratch.reset();
                 out[n++] = next;
                 onToken.accept(next);
                 if (next == eosId) break;

@@ -9,7 +9,7 @@ import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.util.Progress;
 
-import java.lang.foreign.Arena;
+import dev.pare.tensor.Workspace;
 import java.util.Arrays;
 
 /**
@@ -29,18 +29,21 @@ public final class Perplexity {
                     + " (use a longer text or a smaller --seqlen)");
         long start = System.nanoTime();
         double sum = 0;
-        for (int w = 0; w < windows; w++) {
-            int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
-            sum += meanNll(model, backend, window);
-            progress.update(w + 1, (double) (w + 1) * seqlen);
+        try (Workspace scratch = new Workspace()) {
+            for (int w = 0; w < windows; w++) {
+                int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
+                sum += meanNll(model, backend, window, scratch);
+                scratch.reset();
+                progress.update(w + 1, (double) (w + 1) * seqlen);
+            }
         }
         double mean = sum / windows;
         return new PerplexityResult(Math.exp(mean), mean, (long) windows * seqlen, windows, seqlen, (System.nanoTime() - start) / 1e9);
     }
 
     /** Mean NLL of tokens[1..] given their prefixes, for one window run from position 0. */
-    public static double meanNll(CausalLM model, Backend backend, int[] window) {
-        try (Arena scratch = Arena.ofShared()) {
+    public static double meanNll(CausalLM model, Backend backend, int[] window, Workspace scratch) {
+        {
             ForwardContext ctx = new ForwardContext(backend, scratch, LinearHook.NONE);
             KvCache[] caches = model.newCaches(scratch, window.length);
             FloatMatrix logits = model.forward(window, caches, ctx);

@@ -5,6 +5,7 @@ import dev.pare.tensor.FloatMatrix;
 import dev.pare.tensor.Tensor;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -63,7 +64,7 @@ public abstract class CausalLM implements AutoCloseable {
     }
 
     /** One fresh cache per block, able to hold {@code capacity} positions. */
-    public KvCache[] newCaches(Arena cacheArena, int capacity) {
+    public KvCache[] newCaches(SegmentAllocator cacheArena, int capacity) {
         KvCache[] caches = new KvCache[blocks.length];
         for (int i = 0; i < caches.length; i++) caches[i] = new KvCache(cacheArena, capacity, block(i).kvDim());
         return caches;

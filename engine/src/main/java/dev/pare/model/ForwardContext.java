@@ -3,14 +3,14 @@ package dev.pare.model;
 import dev.pare.backend.Backend;
 import dev.pare.tensor.FloatMatrix;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 
 /**
- * What one forward call needs besides the weights: the backend that computes, an arena for the intermediates (shared,
- * since the backend's threads touch them; closed by whoever opened it once the call's outputs are consumed), and the
- * hook that observes linear inputs.
+ * What one forward call needs besides the weights: the backend that computes, memory for the intermediates (a shared
+ * arena or a {@link dev.pare.tensor.Workspace}, since the backend's threads touch them; freed by whoever provided it
+ * once the call's outputs are consumed), and the hook that observes linear inputs.
  */
-public record ForwardContext(Backend backend, Arena scratch, LinearHook hook) {
+public record ForwardContext(Backend backend, SegmentAllocator scratch, LinearHook hook) {
     public FloatMatrix allocate(int rows, int cols) {
         return FloatMatrix.allocate(scratch, rows, cols);
     }

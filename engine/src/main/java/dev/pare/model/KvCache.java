@@ -2,7 +2,7 @@ package dev.pare.model;
 
 import dev.pare.tensor.FloatMatrix;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 
 /** Keys and values of the positions a block has seen, so that decoding one token does not recompute the prefix. */
 public final class KvCache {
@@ -10,7 +10,7 @@ public final class KvCache {
     private final FloatMatrix values;
     private int length;
 
-    public KvCache(Arena arena, int capacity, int kvDim) {
+    public KvCache(SegmentAllocator arena, int capacity, int kvDim) {
         this.keys = FloatMatrix.allocate(arena, capacity, kvDim);
         this.values = FloatMatrix.allocate(arena, capacity, kvDim);
     }

@@ -38,6 +38,8 @@ public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer, Path t
                 Path bin = llama2cTokenizerIn(path);
                 return new LoadedModel(path, model, Llama2cTokenizer.open(bin, config.vocab()), bin);
             }
+            // Without a tokenizer the model still runs on token ids (tests with reference logits, calibration tokens).
+            if (tokenizerFile == null && !Files.exists(tok)) return new LoadedModel(path, model, null, null);
             return new LoadedModel(path, model, HfTokenizer.open(tok, config.bosId(), config.eosId()), tok);
         } catch (RuntimeException e) {
             source.close();
@@ -78,9 +80,16 @@ public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer, Path t
         }
     }
 
+    /** The tokenizer; a model folder without one can still run on token ids, but not on text. */
+    @Override
+    public Tokenizer tokenizer() {
+        if (tokenizer == null) throw new PareException(path + ": no tokenizer.json (needed to turn text into tokens; pass --tokenizer FILE)");
+        return tokenizer;
+    }
+
     @Override
     public void close() {
         model.close();
-        tokenizer.close();
+        if (tokenizer != null) tokenizer.close();
     }
 }

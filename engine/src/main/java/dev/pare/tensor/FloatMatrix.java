@@ -1,6 +1,6 @@
 package dev.pare.tensor;
 
-import java.lang.foreign.Arena;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -25,12 +25,12 @@ public final class FloatMatrix {
         this.segment = segment;
     }
 
-    /** A zero-filled matrix in {@code arena}, aligned for vector loads. */
-    public static FloatMatrix allocate(Arena arena, int rows, int cols) {
+    /** A zero-filled matrix from {@code arena} (an Arena or a {@link Workspace}), aligned for vector loads. */
+    public static FloatMatrix allocate(SegmentAllocator arena, int rows, int cols) {
         return new FloatMatrix(rows, cols, arena.allocate((long) rows * cols * Float.BYTES, 64));
     }
 
-    public static FloatMatrix of(Arena arena, int rows, int cols, float[] data) {
+    public static FloatMatrix of(SegmentAllocator arena, int rows, int cols, float[] data) {
         if (data.length != rows * cols) throw new IllegalArgumentException(data.length + " values for " + rows + "x" + cols);
         FloatMatrix m = allocate(arena, rows, cols);
         MemorySegment.copy(data, 0, m.segment, F32, 0, data.length);
@@ -87,7 +87,7 @@ public final class FloatMatrix {
         MemorySegment.copy(other.segment, 0, segment, 0, size() * Float.BYTES);
     }
 
-    public FloatMatrix copy(Arena arena) {
+    public FloatMatrix copy(SegmentAllocator arena) {
         FloatMatrix m = allocate(arena, rows, cols);
         m.copyFrom(this);
         return m;

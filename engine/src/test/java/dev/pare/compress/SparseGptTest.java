@@ -156,8 +156,8 @@ class SparseGptTest {
     @Test
     void indefiniteHessianRaisesTheDampingAndSaysSo() {
         try (Arena arena = Arena.ofShared()) {
-            // eigenvalues −0.02 and 2.02: positive definite only once the damping exceeds 0.02·mean(diag)
-            FloatMatrix h = FloatMatrix.of(arena, 2, 2, new float[]{1, 1.02f, 1.02f, 1});
+            // eigenvalues −0.03 and 2.03: positive definite only once the damping exceeds 0.03·mean(diag)
+            FloatMatrix h = FloatMatrix.of(arena, 2, 2, new float[]{1, 1.03f, 1.03f, 1});
             List<String> log = new ArrayList<>();
             InverseHessian inv = InverseHessian.factor(h, 0.01, backend, arena, "layer", log::add);
             assertEquals(0.05, inv.percdamp(), 1e-12);
