@@ -1,0 +1,139 @@
+package dev.pare.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pare.backend.Backend;
+import dev.pare.backend.CpuBackend;
+import dev.pare.compress.CompressionJob;
+import dev.pare.compress.CompressionSettings;
+import dev.pare.compress.LayerReport;
+import dev.pare.compress.NmPattern;
+import dev.pare.eval.Perplexity;
+import dev.pare.eval.PerplexityResult;
+import dev.pare.eval.WikiText2;
+import dev.pare.model.LoadedModel;
+import dev.pare.util.Progress;
+import dev.pare.util.ProjectFiles;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Pare against the reference implementations (IST-DASLab sparsegpt/gptq, locuslab wanda) on llama20m: every run of
+ * ../shared/models/llama20m/baselines.md with the same calibration tokens and settings, WikiText-2 perplexity of the
+ * F16 result side by side, and block 0's per-matrix OBS errors against the ones the references printed.
+ *
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.ReferenceParity [--runs a,b] [--out FILE.md]</pre>
+ * Rows are appended to --out as they finish, so a partial run keeps what it measured.
+ */
+public final class ReferenceParity {
+    /** The runs of baselines.md in Pare's terms: method, sparsity, N:M, bits, group size, act-order. */
+    record Run(String name, String method, double sparsity, NmPattern nm, int bits, int groupSize, boolean actOrder) {
+    }
+
+    static final List<Run> RUNS = List.of(
+            new Run("magnitude_50", "magnitude", 0.5, null, 0, 0, false),
+            new Run("magnitude_70", "magnitude", 0.7, null, 0, 0, false),
+            new Run("wanda_50", "wanda", 0.5, null, 0, 0, false),
+            new Run("wanda_70", "wanda", 0.7, null, 0, 0, false),
+            new Run("sparsegpt_50", "sparsegpt", 0.5, null, 0, 0, false),
+            new Run("sparsegpt_70", "sparsegpt", 0.7, null, 0, 0, false),
+            new Run("sparsegpt_2of4", "sparsegpt", 0, new NmPattern(2, 4), 0, 0, false),
+            new Run("sparsegpt_50_w4", "sparsegpt", 0.5, null, 4, 0, false),
+            new Run("gptq_w4_pc", "gptq", 0, null, 4, 0, false),
+            new Run("gptq_w4_pc_act", "gptq", 0, null, 4, 0, true),
+            new Run("gptq_w3_pc", "gptq", 0, null, 3, 0, false),
+            new Run("gptq_w3_pc_act", "gptq", 0, null, 3, 0, true),
+            new Run("gptq_w4_g128", "gptq", 0, null, 4, 128, false),
+            new Run("gptq_w4_g128_act", "gptq", 0, null, 4, 128, true),
+            new Run("rtn_w4_pc", "rtn", 0, null, 4, 0, false),
+            new Run("rtn_w3_pc", "rtn", 0, null, 3, 0, false));
+
+    public static void main(String[] args) throws IOException {
+        Map<String, String> opts = options(args);
+        Path shared = ProjectFiles.shared().orElseThrow(() -> new IllegalStateException("../shared not present: the reference runs need llama20m"));
+        Path model = shared.resolve("models/llama20m");
+        Path out = Path.of(opts.getOrDefault("out", "parity.md"));
+        List<String> only = opts.containsKey("runs") ? Arrays.asList(opts.get("runs").split(",")) : null;
+        Map<String, JsonNode> reference = new LinkedHashMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String line : Files.readAllLines(model.resolve("baselines.jsonl"))) {
+            JsonNode n = json.readTree(line);
+            reference.put(n.get("run").asText(), n);
+        }
+        String text = WikiText2.rebuild(shared.resolve("data/wiki.test.raw"));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        try (Backend backend = new CpuBackend()) {
+            append(out, "| run | Pare ppl | reference ppl | Pare / reference | sparsity | Pare seconds (" + backend.name() + ") |");
+            append(out, "|---|---|---|---|---|---|");
+            if (only == null || only.contains("dense")) {
+                PerplexityResult dense = eval(model, text, backend);
+                row(out, "dense", dense.perplexity(), reference.get("dense"), 0, 0);
+            }
+            for (Run run : RUNS) {
+                if (only != null && !only.contains(run.name())) continue;
+                Path dir = Files.createTempDirectory("pare-parity-").resolve(run.name());
+                CompressionSettings settings = new CompressionSettings(model, dir, run.method(), run.sparsity(), run.nm(), run.bits(), false,
+                        run.groupSize(), run.actOrder(), false, 128, 0.01, null, null, model.resolve("calib_128x2048_uint16.bin"),
+                        128, 2048, 0, null, null, null, List.of("ReferenceParity", run.name()));
+                CompressionJob.Summary s = new CompressionJob(settings, backend, quiet).run();
+                PerplexityResult ppl = eval(dir, text, backend);
+                row(out, run.name(), ppl.perplexity(), reference.get(run.name()), s.sparsity(), s.seconds());
+                blockZeroErrors(out, run.name(), s.layers(), reference.get(run.name()));
+                deleteTree(dir.getParent());
+            }
+        }
+    }
+
+    private static PerplexityResult eval(Path model, String text, Backend backend) {
+        try (LoadedModel m = LoadedModel.open(model)) {
+            int[] ids = m.tokenizer().encode(text);
+            return Perplexity.evaluate(m.model(), backend, ids, 2048, new Progress(System.err, "  eval " + model.getFileName() + ": window", ids.length / 2048, "tokens"));
+        }
+    }
+
+    private static void row(Path out, String run, double ppl, JsonNode ref, double sparsity, double seconds) throws IOException {
+        double refPpl = ref.get("ppl_wikitext2").asDouble();
+        append(out, String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.4f | %.4f | %.1f |", run, ppl, refPpl, ppl / refPpl, sparsity, seconds));
+    }
+
+    /** Block 0's per-matrix errors, Pare next to the reference's printout (the inputs of block 0 are the same embeddings). */
+    private static void blockZeroErrors(Path out, String run, List<LayerReport> layers, JsonNode ref) throws IOException {
+        if (!ref.has("errors") || ref.get("errors").isEmpty()) return;
+        List<String> cells = new ArrayList<>();
+        for (JsonNode e : ref.get("errors")) {
+            if (e.get("layer").asInt() != 0) continue;
+            String name = e.get("name").asText();
+            LayerReport mine = layers.stream().filter(l -> l.block() == 0 && l.name().endsWith(name + ".weight")).findFirst().orElseThrow();
+            cells.add(String.format(Locale.ROOT, "%s %.5g/%.5g (%.4f)", name, mine.obsLoss(), e.get("error").asDouble(), mine.obsLoss() / e.get("error").asDouble()));
+        }
+        append(out, "|  ↳ " + run + " block 0 error Pare/ref | " + String.join("; ", cells) + " | | | | |");
+    }
+
+    private static void append(Path out, String line) throws IOException {
+        System.out.println(line);
+        Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+        return m;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

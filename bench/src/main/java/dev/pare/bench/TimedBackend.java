@@ -1,0 +1,128 @@
+package dev.pare.bench;
+
+import dev.pare.backend.Activation;
+import dev.pare.backend.AttentionSpec;
+import dev.pare.backend.Backend;
+import dev.pare.backend.ObsBlock;
+import dev.pare.tensor.FloatMatrix;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * A backend that times the compression operations of the one it wraps, so that a harness can split a method's run into
+ * its phases (Hessian, factorisation, column loop, lazy updates) while running the method's own code unchanged.
+ */
+final class TimedBackend implements Backend {
+    enum Phase { HESSIAN, FACTORISATION, COLUMN_LOOP, LAZY_UPDATE }
+
+    private final Backend inner;
+    private final Map<Phase, Long> nanos = new EnumMap<>(Phase.class);
+
+    TimedBackend(Backend inner) {
+        this.inner = inner;
+    }
+
+    double seconds(Phase p) {
+        return nanos.getOrDefault(p, 0L) / 1e9;
+    }
+
+    void reset() {
+        nanos.clear();
+    }
+
+    private <T> T timed(Phase p, Supplier<T> op) {
+        long t0 = System.nanoTime();
+        T result = op.get();
+        nanos.merge(p, System.nanoTime() - t0, Long::sum);
+        return result;
+    }
+
+    private void timed(Phase p, Runnable op) {
+        timed(p, () -> {
+            op.run();
+            return null;
+        });
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+
+    @Override
+    public void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out) {
+        inner.linear(x, w, bias, out);
+    }
+
+    @Override
+    public void rmsNorm(FloatMatrix x, FloatMatrix weight, float eps, FloatMatrix out) {
+        inner.rmsNorm(x, weight, eps, out);
+    }
+
+    @Override
+    public void layerNorm(FloatMatrix x, FloatMatrix weight, FloatMatrix bias, float eps, FloatMatrix out) {
+        inner.layerNorm(x, weight, bias, eps, out);
+    }
+
+    @Override
+    public void rope(FloatMatrix x, int heads, int headDim, int pos0, double theta) {
+        inner.rope(x, heads, headDim, pos0, theta);
+    }
+
+    @Override
+    public void attention(FloatMatrix q, FloatMatrix k, FloatMatrix v, AttentionSpec spec, FloatMatrix out) {
+        inner.attention(q, k, v, spec, out);
+    }
+
+    @Override
+    public void activate(Activation act, FloatMatrix x) {
+        inner.activate(act, x);
+    }
+
+    @Override
+    public void multiply(FloatMatrix a, FloatMatrix b) {
+        inner.multiply(a, b);
+    }
+
+    @Override
+    public void add(FloatMatrix a, FloatMatrix b) {
+        inner.add(a, b);
+    }
+
+    @Override
+    public double[] crossEntropy(FloatMatrix logits, int[] targets) {
+        return inner.crossEntropy(logits, targets);
+    }
+
+    @Override
+    public void accumulateGram(FloatMatrix h, FloatMatrix x, float decay, float alpha) {
+        timed(Phase.HESSIAN, () -> inner.accumulateGram(h, x, decay, alpha));
+    }
+
+    @Override
+    public boolean inverseCholeskyUpper(FloatMatrix h) {
+        return timed(Phase.FACTORISATION, () -> inner.inverseCholeskyUpper(h));
+    }
+
+    @Override
+    public byte[] obsBlockMask(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double sparsity) {
+        return timed(Phase.COLUMN_LOOP, () -> inner.obsBlockMask(w, hinv, i1, i2, sparsity));
+    }
+
+    @Override
+    public void obsBlock(ObsBlock block) {
+        timed(Phase.COLUMN_LOOP, () -> inner.obsBlock(block));
+    }
+
+    @Override
+    public void obsLazyUpdate(FloatMatrix w, FloatMatrix err, FloatMatrix hinv, int i1, int i2) {
+        timed(Phase.LAZY_UPDATE, () -> inner.obsLazyUpdate(w, err, hinv, i1, i2));
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
