@@ -49,6 +49,11 @@ final class EvalCommand implements Callable<Integer> {
         @Option(names = "--wikitext2", required = true, description = "wiki.test.raw, rebuilt as the HF wikitext-2-raw-v1 test split (rows joined with \"\\n\\n\")")
         Path wikitext2;
 
+        /** The file being evaluated, for messages. */
+        Path file() {
+            return wikitext2 != null ? wikitext2 : text;
+        }
+
         String read() {
             if (wikitext2 != null) return WikiText2.rebuild(wikitext2);
             if (!Files.isRegularFile(text)) throw new PareException(text + ": no such file (--text)");
@@ -66,10 +71,14 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() {
         String body = text.read();
         try (LoadedModel m = LoadedModel.open(modelPath, tokenizer); Backend backend = common.backend()) {
-            int window = seqlen != null ? seqlen : Math.min(2048, m.model().config().contextLength());
-            if (window > m.model().config().contextLength())
-                throw new PareException("--seqlen " + window + " is longer than the model's context of " + m.model().config().contextLength());
+            int context = m.model().config().contextLength();
+            int window = seqlen != null ? seqlen : Math.min(2048, context);
+            if (window > context)
+                throw new PareException("--seqlen " + window + " is longer than the model's context of " + context + " tokens (" + m.path() + ")");
             int[] ids = m.tokenizer().encode(body);
+            if (ids.length < window)
+                throw new PareException(text.file() + ": the evaluation text has " + ids.length + " tokens, fewer than one window of " + window
+                        + " (use a longer text or a smaller --seqlen)");
             Progress progress = json ? Progress.silent() : new Progress(System.err, "eval: window", Math.max(1, ids.length / Math.max(window, 1)), "tokens");
             PerplexityResult r = Perplexity.evaluate(m.model(), backend, ids, window, progress);
             if (json) {

@@ -26,10 +26,15 @@ public final class Pare implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Pare());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof PareException) {
-                System.err.println("pare: error: " + e.getMessage());
+                System.err.println("pare: error: " + oneLine(e.getMessage()));
                 return 2;
             }
             throw e;
+        });
+        // A malformed command line is bad input too: one line, like every other, not picocli's usage page.
+        cli.setParameterExceptionHandler((e, unparsed) -> {
+            System.err.println("pare: error: " + oneLine(e.getMessage()) + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return 2;
         });
         try {
             return cli.execute(args);
@@ -37,5 +42,10 @@ public final class Pare implements Callable<Integer> {
             System.err.println("pare: error: out of Java heap memory (" + e.getMessage() + "); give the JVM more with PARE_JAVA_OPTS=-Xmx<size>");
             return 1;
         }
+    }
+
+    /** Messages that quote a file or an exception may hold line breaks; the error stays one line. */
+    private static String oneLine(String message) {
+        return String.valueOf(message).replaceAll("\\s*\\R\\s*", " ").strip();
     }
 }

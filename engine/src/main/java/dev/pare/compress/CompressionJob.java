@@ -61,9 +61,7 @@ public final class CompressionJob {
             LayerMethod method = settings.layerMethod();
             log.printf(Locale.ROOT, "compressing %s: %s, %d blocks, %d linears%s%n", model.path(), describe(), lm.layers(), linearNames.size(),
                     calibration == null ? "" : ", calibration " + calibration.origin());
-            OutputCheckpoint out = OutputCheckpoint.begin(model, settings.out(), linearNames);
-            Thread cleanup = new Thread(out::close, "pare-cleanup");
-            Runtime.getRuntime().addShutdownHook(cleanup); // Ctrl-C leaves no half-written output
+            OutputCheckpoint out = OutputCheckpoint.begin(model, settings.out(), linearNames); // Ctrl-C from here on removes it
             try {
                 SparsitySchedule schedule = SparsitySchedule.uniform(settings.targetSparsity());
                 CompressionPipeline pipeline = new CompressionPipeline(lm, backend, method, schedule, settings.isTrueSequential(),
@@ -97,11 +95,6 @@ public final class CompressionJob {
                 return summary;
             } finally {
                 out.close();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: it cleans up
-                }
             }
         }
     }
@@ -151,7 +144,8 @@ public final class CompressionJob {
 
     private CalibrationSet calibration(LoadedModel model, int context) {
         int seqlen = settings.seqlen() != null ? settings.seqlen() : Math.min(2048, context);
-        if (seqlen > context) throw new PareException("--seqlen " + seqlen + " is longer than the model's context of " + context);
+        if (seqlen > context)
+            throw new PareException("--seqlen " + seqlen + " is longer than the model's context of " + context + " tokens (" + model.path() + ")");
         return settings.calibTokens() != null
                 ? CalibrationSet.fromTokens(settings.calibTokens(), settings.nsamples(), seqlen, model.model().config().vocab())
                 : CalibrationSet.fromText(settings.calibText(), model.tokenizer(), settings.nsamples(), seqlen, settings.seed());
@@ -171,10 +165,17 @@ public final class CompressionJob {
         }
     }
 
+    private Path evalSource() {
+        return settings.evalWikitext2() != null ? settings.evalWikitext2() : settings.evalText();
+    }
+
     private PerplexityResult evaluate(LoadedModel model, String text, String label) {
         int context = model.model().config().contextLength();
         int seqlen = settings.evalSeqlen() != null ? settings.evalSeqlen() : Math.min(2048, context);
         int[] ids = model.tokenizer().encode(text);
+        if (ids.length < seqlen)
+            throw new PareException(evalSource() + ": the evaluation text has " + ids.length + " tokens, fewer than one window of " + seqlen
+                    + " (use a longer text or a smaller --eval-seqlen)");
         PerplexityResult r = Perplexity.evaluate(model.model(), backend, ids, seqlen,
                 new Progress(log, "eval (" + label + "): window", Math.max(1, ids.length / seqlen), "tokens"));
         log.printf(Locale.ROOT, "perplexity (%s): %.4f over %d windows of %d tokens%n", label, r.perplexity(), r.windows(), r.seqlen());

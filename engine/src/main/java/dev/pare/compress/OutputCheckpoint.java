@@ -41,6 +41,8 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
     private final List<SafetensorsWriter> writers = new ArrayList<>();
     private final Map<String, SafetensorsWriter> writerOf = new HashMap<>();
     private boolean filesFinished, committed;
+    /** Removes the partial folder on SIGTERM or Ctrl-C (nothing can on SIGKILL: the folder's hidden name says what it is). */
+    private final Thread cleanup = new Thread(this::close, "pare-cleanup");
 
     private OutputCheckpoint(Path target, Path partial) {
         this.target = target;
@@ -68,6 +70,8 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
         Path out = target.toAbsolutePath().normalize();
         Path partial = out.resolveSibling("." + out.getFileName() + ".partial-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         OutputCheckpoint o = new OutputCheckpoint(out, partial);
+        // Before the folder exists: copying a large embedding takes a while, and Ctrl-C then must not leave it behind.
+        Runtime.getRuntime().addShutdownHook(o.cleanup);
         try {
             Files.createDirectories(partial);
             o.copySideFiles(model);
@@ -186,6 +190,13 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
     public synchronized void close() {
         if (!filesFinished) for (SafetensorsWriter w : writers) w.close();
         if (!committed) deleteTree(partial);
+        if (Thread.currentThread() != cleanup) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or about to: it finds nothing left to do
+            }
+        }
     }
 
     static void deleteTree(Path dir) {
