@@ -41,6 +41,8 @@ public final class CpuBackend implements Backend {
     private final ForkJoinPool pool;
     private final Kernels kernels;
     private final CpuCompressionOps compression;
+    /** The long-sequence attention path; null on the scalar path. */
+    private final CpuAttention attention;
 
     /** Threads and vector width from the system properties {@value #THREADS_PROPERTY} and {@value #VECTOR_BITS_PROPERTY}. */
     public CpuBackend() {
@@ -58,6 +60,7 @@ public final class CpuBackend implements Backend {
         this.kernels = species == null ? new ScalarKernels() : VectorKernels.forSpecies(species);
         this.pool = threads == 1 ? null : new ForkJoinPool(threads, CpuBackend::newWorker, null, false);
         this.compression = new CpuCompressionOps(this, this::parallelFor, threads, species);
+        this.attention = species == null ? null : new CpuAttention(species);
     }
 
     /** {@code threads} workers, the vector width from {@value #VECTOR_BITS_PROPERTY} (default: the CPU's preferred). */
@@ -207,9 +210,19 @@ public final class CpuBackend implements Backend {
         requireSameShape("attention", q, out);
         if (spec.pos0() < 0) throw new IllegalArgumentException("attention: negative pos0 " + spec.pos0());
         int blocks = ceilDiv(t, ATTENTION_QUERY_BLOCK);
+        if (attention == null || keys < 64) {
+            parallelFor(spec.heads() * blocks, b -> {
+                int head = b / blocks, t0 = (b % blocks) * ATTENTION_QUERY_BLOCK;
+                kernels.attention(q, k, v, spec, out, head, t0, Math.min(t, t0 + ATTENTION_QUERY_BLOCK));
+            });
+            return;
+        }
+        // Long sequences: keys transposed once per key/value head, then register-blocked query rows (see CpuAttention).
+        float[][] kt = new float[spec.kvHeads()][];
+        parallelFor(spec.kvHeads(), h -> kt[h] = attention.transposeKeys(k, h, spec.headDim()));
         parallelFor(spec.heads() * blocks, b -> {
             int head = b / blocks, t0 = (b % blocks) * ATTENTION_QUERY_BLOCK;
-            kernels.attention(q, k, v, spec, out, head, t0, Math.min(t, t0 + ATTENTION_QUERY_BLOCK));
+            attention.attend(q, kt[head / (spec.heads() / spec.kvHeads())], v, spec, out, head, t0, Math.min(t, t0 + ATTENTION_QUERY_BLOCK));
         });
     }
 
