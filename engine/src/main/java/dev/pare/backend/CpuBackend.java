@@ -28,8 +28,6 @@ public final class CpuBackend implements Backend {
     public static final String THREADS_PROPERTY = "pare.threads";
     public static final String VECTOR_BITS_PROPERTY = "pare.vector.bits";
 
-    /** Query rows per attention task: small enough that heads × blocks keeps every core busy under the causal skew. */
-    private static final int ATTENTION_QUERY_BLOCK = 16;
     /** Widest column block of a linear task: its packed block of w (256 × 256 floats) stays in L2. */
     private static final int LINEAR_MAX_COLUMNS = 256;
     /** A linear task keeps at least this many rows when rows are split, so packing w is amortised. */
@@ -199,10 +197,13 @@ public final class CpuBackend implements Backend {
                     + " positions of " + spec.kvHeads() + " heads × " + spec.headDim() + " were expected");
         requireSameShape("attention", q, out);
         if (spec.pos0() < 0) throw new IllegalArgumentException("attention: negative pos0 " + spec.pos0());
-        int blocks = ceilDiv(t, ATTENTION_QUERY_BLOCK);
+        // Each task packs its head's keys once for a range of queries: ranges as long as the thread count allows.
+        // The kernels' results do not depend on how the queries are split.
+        int ranges = Math.min(ceilDiv(t, 16), Math.max(1, ceilDiv(2 * threads, spec.heads())));
+        int range = ceilDiv(t, ranges), blocks = ceilDiv(t, range);
         parallelFor(spec.heads() * blocks, b -> {
-            int head = b / blocks, t0 = (b % blocks) * ATTENTION_QUERY_BLOCK;
-            kernels.attention(q, k, v, spec, out, head, t0, Math.min(t, t0 + ATTENTION_QUERY_BLOCK));
+            int head = b / blocks, t0 = (b % blocks) * range;
+            kernels.attention(q, k, v, spec, out, head, t0, Math.min(t, t0 + range));
         });
     }
 
