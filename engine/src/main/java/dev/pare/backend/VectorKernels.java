@@ -112,10 +112,11 @@ final class VectorKernels implements Kernels {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // linear: out = x·wᵀ + bias, GotoBLAS/BLIS style. Both x [n×k] and w [m×k] run along k, so w is packed, block by
-    // block, into panels of PW output columns laid out [p][column]: one vector load then gives PW consecutive outputs'
-    // weights at depth p, and a broadcast x[i][p] feeds NR FMAs. Every output is one FMA chain over p = 0…k−1, so the
-    // result does not depend on the vector width, the blocking or the thread count.
+    // linear: out = x·wᵀ + bias, GotoBLAS/BLIS style. Both x [n×k] and w [m×k] run along k, so w is packed, one depth
+    // block of KC at a time, into panels of PW output columns laid out [p][column]: one vector load then gives PW
+    // consecutive outputs' weights at depth p, and a broadcast x[i][p] feeds NR FMAs. Per output, each depth block is
+    // one FMA chain from 0 and the blocks' sums are added in order, so the result does not depend on the vector width,
+    // the row/column blocking or the thread count.
 
     @Override
     public void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
