@@ -10,7 +10,7 @@ import dev.pare.tensor.FloatMatrix;
 public interface Backend extends AutoCloseable {
     String name();
 
-    /** out[n×m] = x[n×k] · wᵀ + bias, for w [m×k] (nn.Linear); bias is a 1×m row or null. */
+    /** out[n×m] = x[n×k] · wᵀ + bias, for w [m×k] (nn.Linear); bias is a 1×m row or null. out must not share memory with x or w. */
     void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out);
 
     /** out = x / √(mean(x²) + eps) · weight, row by row; weight is 1×cols. out may be x. */
@@ -25,7 +25,10 @@ public interface Backend extends AutoCloseable {
      */
     void rope(FloatMatrix x, int heads, int headDim, int pos0, double theta);
 
-    /** Causal softmax attention: out [T × heads·headDim] from q, k, v as {@link AttentionSpec} lays them out. */
+    /**
+     * Causal softmax attention: out [T × heads·headDim] from q, k, v as {@link AttentionSpec} lays them out. out must not
+     * share memory with q, k or v.
+     */
     void attention(FloatMatrix q, FloatMatrix k, FloatMatrix v, AttentionSpec spec, FloatMatrix out);
 
     /** x = act(x), element-wise. */

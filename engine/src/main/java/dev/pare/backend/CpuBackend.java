@@ -28,8 +28,6 @@ public final class CpuBackend implements Backend {
     public static final String THREADS_PROPERTY = "pare.threads";
     public static final String VECTOR_BITS_PROPERTY = "pare.vector.bits";
 
-    /** Query rows per attention task: small enough that heads × blocks keeps every core busy under the causal skew. */
-    private static final int ATTENTION_QUERY_BLOCK = 16;
     /** Widest column block of a linear task: its packed block of w (256 × 256 floats) stays in L2. */
     private static final int LINEAR_MAX_COLUMNS = 256;
     /** A linear task keeps at least this many rows when rows are split, so packing w is amortised. */
@@ -41,8 +39,6 @@ public final class CpuBackend implements Backend {
     private final ForkJoinPool pool;
     private final Kernels kernels;
     private final CpuCompressionOps compression;
-    /** The long-sequence attention path; null on the scalar path. */
-    private final CpuAttention attention;
 
     /** Threads and vector width from the system properties {@value #THREADS_PROPERTY} and {@value #VECTOR_BITS_PROPERTY}. */
     public CpuBackend() {
@@ -60,7 +56,6 @@ public final class CpuBackend implements Backend {
         this.kernels = species == null ? new ScalarKernels() : VectorKernels.forSpecies(species);
         this.pool = threads == 1 ? null : new ForkJoinPool(threads, CpuBackend::newWorker, null, false);
         this.compression = new CpuCompressionOps(this, this::parallelFor, threads, species);
-        this.attention = species == null ? null : new CpuAttention(species);
     }
 
     /** {@code threads} workers, the vector width from {@value #VECTOR_BITS_PROPERTY} (default: the CPU's preferred). */
@@ -209,20 +204,13 @@ public final class CpuBackend implements Backend {
                     + " positions of " + spec.kvHeads() + " heads × " + spec.headDim() + " were expected");
         requireSameShape("attention", q, out);
         if (spec.pos0() < 0) throw new IllegalArgumentException("attention: negative pos0 " + spec.pos0());
-        int blocks = ceilDiv(t, ATTENTION_QUERY_BLOCK);
-        if (attention == null || keys < 64) {
-            parallelFor(spec.heads() * blocks, b -> {
-                int head = b / blocks, t0 = (b % blocks) * ATTENTION_QUERY_BLOCK;
-                kernels.attention(q, k, v, spec, out, head, t0, Math.min(t, t0 + ATTENTION_QUERY_BLOCK));
-            });
-            return;
-        }
-        // Long sequences: keys transposed once per key/value head, then register-blocked query rows (see CpuAttention).
-        float[][] kt = new float[spec.kvHeads()][];
-        parallelFor(spec.kvHeads(), h -> kt[h] = attention.transposeKeys(k, h, spec.headDim()));
+        // Each task packs its head's keys once for a range of queries: ranges as long as the thread count allows.
+        // The kernels' results do not depend on how the queries are split.
+        int ranges = Math.min(ceilDiv(t, 16), Math.max(1, ceilDiv(2 * threads, spec.heads())));
+        int range = ceilDiv(t, ranges), blocks = ceilDiv(t, range);
         parallelFor(spec.heads() * blocks, b -> {
-            int head = b / blocks, t0 = (b % blocks) * ATTENTION_QUERY_BLOCK;
-            attention.attend(q, kt[head / (spec.heads() / spec.kvHeads())], v, spec, out, head, t0, Math.min(t, t0 + ATTENTION_QUERY_BLOCK));
+            int head = b / blocks, t0 = (b % blocks) * range;
+            kernels.attention(q, k, v, spec, out, head, t0, Math.min(t, t0 + range));
         });
     }
 

@@ -11,6 +11,12 @@ import java.lang.foreign.MemorySegment;
  * {@link ScalarKernels} (plain Java; the fallback and the reference the vector path is tested against).
  */
 interface Kernels {
+    /**
+     * linear sums k in blocks of this many products: each block is one FMA chain from 0, and the blocks' sums are added
+     * in order. Every implementation and vector width uses the same blocks, so their results agree bit for bit.
+     */
+    int LINEAR_DEPTH_BLOCK = 512;
+
     /** "vector 256-bit (8 floats)" or "scalar", for logs and benchmark tables. */
     String describe();
 
@@ -21,8 +27,8 @@ interface Kernels {
     int linearMinRows();
 
     /**
-     * out[r0..r1) × [c0..c1) = x·wᵀ + bias for many rows: w is packed into panels and each output is one sequential
-     * FMA chain over k starting from 0, then + bias — the same order in every implementation and at every vector width.
+     * out[r0..r1) × [c0..c1) = x·wᵀ + bias for many rows: per output, FMA chains over {@link #LINEAR_DEPTH_BLOCK}
+     * blocks of k, the blocks' sums added in order, then + bias — the same order in every implementation and width.
      */
     void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1);
 

@@ -36,10 +36,15 @@ final class ScalarKernels implements Kernels {
             long xRow = (long) i * k;
             for (int j = c0; j < c1; j++) {
                 long wRow = (long) j * k;
-                // One FMA chain from 0 in k order, then the bias: VectorKernels.linear rounds identically.
+                // An FMA chain from 0 per depth block, the block sums added in order, then the bias: VectorKernels.linear
+                // rounds identically.
                 float acc = 0f;
-                for (int p = 0; p < k; p++)
-                    acc = Math.fma(xs.getAtIndex(F32, xRow + p), ws.getAtIndex(F32, wRow + p), acc);
+                for (int p0 = 0; p0 < k; p0 += LINEAR_DEPTH_BLOCK) {
+                    float block = 0f;
+                    for (int p = p0, end = Math.min(k, p0 + LINEAR_DEPTH_BLOCK); p < end; p++)
+                        block = Math.fma(xs.getAtIndex(F32, xRow + p), ws.getAtIndex(F32, wRow + p), block);
+                    acc = p0 == 0 ? block : acc + block;
+                }
                 if (bias != null) acc += bias.segment().getAtIndex(F32, j);
                 os.setAtIndex(F32, (long) i * out.cols() + j, acc);
             }

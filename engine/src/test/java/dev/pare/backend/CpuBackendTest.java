@@ -73,7 +73,10 @@ class CpuBackendTest {
     // ---------------------------------------------------------------------------------------------------------------
     // linear
 
-    /** {n, k, m}: decode rows, tails of every vector width, partial panels, several k blocks (KC = 256), several L2 row blocks (MC = 144). */
+    /**
+     * {n, k, m}: decode rows, tails of every vector width, partial panels, several depth blocks (k &gt; 512, see
+     * Kernels.LINEAR_DEPTH_BLOCK) and several packed row blocks of x.
+     */
     private static final int[][] LINEAR_SHAPES = {
             {1, 1, 1}, {1, 17, 5}, {2, 64, 40}, {5, 33, 70}, {6, 16, 32}, {7, 100, 33}, {13, 257, 65},
             {50, 300, 129}, {150, 520, 300}, {300, 64, 7},
@@ -109,7 +112,8 @@ class CpuBackendTest {
 
     @Test
     void linearIsBitwiseIdenticalAcrossVectorWidthsAndScalar() {
-        // Each output is one FMA chain over k from 0, then + bias, on every path: widths change nothing but speed.
+        // Per output, each depth block is one FMA chain from 0 and the block sums are added in order, then the bias, on
+        // every path with at least 6 rows: widths change nothing but speed.
         for (int[] s : LINEAR_SHAPES) {
             int n = s[0], k = s[1], m = s[2];
             FloatMatrix x = random(n, k, 1), w = random(m, k, 1), bias = random(1, m, 1);
@@ -120,9 +124,16 @@ class CpuBackendTest {
                 backend.linear(x, w, bias, out);
                 if (n >= 6) {
                     assertArrayEquals(expected.toArray(), out.toArray(), 0f, () -> backend.name() + " linear " + Arrays.toString(s) + " seed " + seed);
-                } else {
-                    // Decoding rows split the k sums over lanes: equal within float rounding.
-                    assertClose(backend, "linear " + Arrays.toString(s), expected.toArray(), out.toArray(), (k + 2) * U * 4 * k);
+                    continue;
+                }
+                // Decoding rows split the k sums over vector lanes: both within (k+1)·u·Σ|x·w| of the exact sum.
+                for (int i = 0; i < n; i++) {
+                    for (int j = 0; j < m; j++) {
+                        double magnitude = Math.abs(bias.get(0, j));
+                        for (int p = 0; p < k; p++) magnitude += Math.abs((double) x.get(i, p) * w.get(j, p));
+                        check(backend, "linear " + Arrays.toString(s) + " against the scalar path at (" + i + "," + j + ")",
+                                expected.get(i, j), out.get(i, j), 2 * (k + 2) * U * magnitude);
+                    }
                 }
             }
         }

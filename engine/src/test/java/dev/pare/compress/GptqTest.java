@@ -120,9 +120,14 @@ class GptqTest {
             QuantGrid grid = new QuantGrid(4, true);
             for (int r = 0; r < 4; r++)
                 for (int g0 = 0; g0 < 20; g0 += 8) {
-                    float max = 0;
-                    for (int c = g0; c < Math.min(20, g0 + 8); c++) max = Math.max(max, Math.abs(before[r][c]));
-                    float scale = 2 * max / 15;
+                    float min = 0, max = 0;
+                    for (int c = g0; c < Math.min(20, g0 + 8); c++) {
+                        min = Math.min(min, before[r][c]);
+                        max = Math.max(max, before[r][c]);
+                    }
+                    // GPTQ's symmetric grid spans [−max|x|, max|x|], except that a group with no negative value keeps 0 as its low end.
+                    float amax = Math.max(-min, max), low = min < 0 ? -amax : 0;
+                    float scale = (amax - low) / 15;
                     for (int c = g0; c < Math.min(20, g0 + 8); c++)
                         assertEquals(QuantGrid.quantize(before[r][c], scale, 8, 15), w.get(r, c), 0, "row " + r + " col " + c);
                 }

@@ -8,8 +8,8 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The long-sequence SIMD attention path against the scalar kernels, on the shapes that take it (≥ 64 keys). */
-class CpuAttentionTest {
+/** Attention on long sequences (blocked vector path) against the scalar kernels: GQA, sliding window, ALiBi, a cache offset. */
+class LongSequenceAttentionTest {
     @Test
     void longSequenceAttentionMatchesTheScalarPath() {
         long seed = System.nanoTime();
