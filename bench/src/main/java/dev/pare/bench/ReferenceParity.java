@@ -33,8 +33,11 @@ import java.util.Map;
  * ../shared/models/llama20m/baselines.md with the same calibration tokens and settings, WikiText-2 perplexity of the
  * F16 result side by side, and block 0's per-matrix OBS errors against the ones the references printed.
  *
- * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.ReferenceParity [--runs a,b] [--out FILE.md]</pre>
- * Rows are appended to --out as they finish, so a partial run keeps what it measured.
+ * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.ReferenceParity [--runs a,b] [--out FILE.md]
+ *     [--model DIR] [--eval-tokens wikitext2_uint16.bin]</pre>
+ * Rows are appended to --out as they finish, so a partial run keeps what it measured. --model defaults to
+ * ../shared/models/llama20m; --eval-tokens takes WikiText-2 already tokenized (raw little-endian uint16), for machines
+ * where the tokenizer's native library is not carried.
  */
 public final class ReferenceParity {
     /** The runs of baselines.md in Pare's terms: method, sparsity, N:M, bits, group size, act-order. */
@@ -61,8 +64,8 @@ public final class ReferenceParity {
 
     public static void main(String[] args) throws IOException {
         Map<String, String> opts = options(args);
-        Path shared = ProjectFiles.shared().orElseThrow(() -> new IllegalStateException("../shared not present: the reference runs need llama20m"));
-        Path model = shared.resolve("models/llama20m");
+        Path model = opts.containsKey("model") ? Path.of(opts.get("model"))
+                : ProjectFiles.shared("models/llama20m").orElseThrow(() -> new IllegalStateException("../shared not present: the reference runs need llama20m"));
         Path out = Path.of(opts.getOrDefault("out", "parity.md"));
         List<String> only = opts.containsKey("runs") ? Arrays.asList(opts.get("runs").split(",")) : null;
         Map<String, JsonNode> reference = new LinkedHashMap<>();
@@ -71,13 +74,19 @@ public final class ReferenceParity {
             JsonNode n = json.readTree(line);
             reference.put(n.get("run").asText(), n);
         }
-        String text = WikiText2.rebuild(shared.resolve("data/wiki.test.raw"));
+        int[] evalTokens = opts.containsKey("eval-tokens") ? readUint16(Path.of(opts.get("eval-tokens"))) : null;
+        if (evalTokens == null) {
+            Path raw = ProjectFiles.shared("data/wiki.test.raw").orElseThrow(() -> new IllegalStateException("../shared not present: data/wiki.test.raw"));
+            try (LoadedModel m = LoadedModel.open(model)) {
+                evalTokens = m.tokenizer().encode(WikiText2.rebuild(raw));
+            }
+        }
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (Backend backend = new CpuBackend()) {
             append(out, "| run | Pare ppl | reference ppl | Pare / reference | sparsity | Pare seconds (" + backend.name() + ") |");
             append(out, "|---|---|---|---|---|---|");
             if (only == null || only.contains("dense")) {
-                PerplexityResult dense = eval(model, text, backend);
+                PerplexityResult dense = eval(model, evalTokens, backend);
                 row(out, "dense", dense.perplexity(), reference.get("dense"), 0, 0);
             }
             for (Run run : RUNS) {
@@ -87,7 +96,7 @@ public final class ReferenceParity {
                         run.groupSize(), run.actOrder(), false, 128, 0.01, null, null, model.resolve("calib_128x2048_uint16.bin"),
                         128, 2048, 0, null, null, null, List.of("ReferenceParity", run.name()));
                 CompressionJob.Summary s = new CompressionJob(settings, backend, quiet).run();
-                PerplexityResult ppl = eval(dir, text, backend);
+                PerplexityResult ppl = eval(dir, evalTokens, backend);
                 row(out, run.name(), ppl.perplexity(), reference.get(run.name()), s.sparsity(), s.seconds());
                 blockZeroErrors(out, run.name(), s.layers(), reference.get(run.name()));
                 deleteTree(dir.getParent());
@@ -95,9 +104,8 @@ public final class ReferenceParity {
         }
     }
 
-    private static PerplexityResult eval(Path model, String text, Backend backend) {
+    private static PerplexityResult eval(Path model, int[] ids, Backend backend) {
         try (LoadedModel m = LoadedModel.open(model)) {
-            int[] ids = m.tokenizer().encode(text);
             return Perplexity.evaluate(m.model(), backend, ids, 2048, new Progress(System.err, "  eval " + model.getFileName() + ": window", ids.length / 2048, "tokens"));
         }
     }
@@ -123,6 +131,13 @@ public final class ReferenceParity {
     private static void append(Path out, String line) throws IOException {
         System.out.println(line);
         Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    static int[] readUint16(Path file) throws IOException {
+        byte[] b = Files.readAllBytes(file);
+        int[] ids = new int[b.length / 2];
+        for (int i = 0; i < ids.length; i++) ids[i] = (b[2 * i] & 0xff) | (b[2 * i + 1] & 0xff) << 8;
+        return ids;
     }
 
     private static Map<String, String> options(String[] args) {
