@@ -76,7 +76,7 @@ public final class CompressionPipeline {
         try (Arena hessians = Arena.ofShared()) {
             HessianCollector collector = null;
             if (x != null) {
-                collector = new HessianCollector(group, backend, hessians);
+                collector = new HessianCollector(block, group, backend, hessians);
                 forwardCopies(block, x, collector);
             }
             for (Linear layer : group) {
