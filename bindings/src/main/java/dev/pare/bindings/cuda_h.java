@@ -164,6 +164,36 @@ public final class cuda_h {
         }
     }
 
+    private static class cuDeviceGetName {
+        public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT, C_INT);
+        public static final MemorySegment ADDR = findOrThrow("cuDeviceGetName");
+        public static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(ADDR, DESC);
+    }
+
+    public static FunctionDescriptor cuDeviceGetName$descriptor() {
+        return cuDeviceGetName.DESC;
+    }
+
+    public static MethodHandle cuDeviceGetName$handle() {
+        return cuDeviceGetName.HANDLE;
+    }
+
+    public static MemorySegment cuDeviceGetName$address() {
+        return cuDeviceGetName.ADDR;
+    }
+
+    /** {@snippet lang=c : * int cuDeviceGetName(char* name, int len, int dev) } */
+    public static int cuDeviceGetName(MemorySegment name, int len, int dev) {
+        var mh$ = cuDeviceGetName.HANDLE;
+        try {
+            return (int) mh$.invokeExact(name, len, dev);
+        } catch (Error | RuntimeException ex) {
+            throw ex;
+        } catch (Throwable ex$) {
+            throw new AssertionError("should not reach here", ex$);
+        }
+    }
+
     private static class cuDevicePrimaryCtxRetain {
         public static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_INT);
         public static final MemorySegment ADDR = findOrThrow("cuDevicePrimaryCtxRetain");
