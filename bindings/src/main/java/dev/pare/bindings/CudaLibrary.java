@@ -102,23 +102,24 @@ public enum CudaLibrary {
                 }
             }
         }
-        List<String> tried = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (Path dir : dirs) {
             Path file = dir.resolve(soname);
             if (!Files.isRegularFile(file)) continue;
             try {
                 return new Loaded(SymbolLookup.libraryLookup(file, Arena.global()), file.toString(), null);
             } catch (IllegalArgumentException e) {
-                tried.add(file + " (" + e.getMessage() + ")");
+                failed.add(file + " (" + e.getMessage() + ")");
             }
         }
         try {
             return new Loaded(SymbolLookup.libraryLookup(soname, Arena.global()), "the loader's path", null);
         } catch (IllegalArgumentException e) {
-            tried.add("the loader's path");
+            // reported below
         }
-        return new Loaded(null, null, soname + " not found (searched " + String.join(", ", dirs.stream().map(Path::toString).toList())
-                + (tried.isEmpty() ? ", the loader's path" : "; failed to load: " + String.join("; ", tried)) + ")");
+        String searched = dirs.isEmpty() ? "the loader's path" : String.join(", ", dirs.stream().map(Path::toString).toList()) + " or the loader's path";
+        return new Loaded(null, null, failed.isEmpty() ? soname + " not found in " + searched
+                : soname + " found but failed to load: " + String.join("; ", failed));
     }
 
     /** The folders to search, in order, without duplicates; only those that exist. */

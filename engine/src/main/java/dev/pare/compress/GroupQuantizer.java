@@ -48,6 +48,18 @@ final class GroupQuantizer {
     }
 
     /**
+     * One past the last column of w that {@link #block}(w, i1, i2, …) reads (i1 when it reads none): the columns a
+     * backend that keeps w in its own memory must bring back to the host first.
+     */
+    int hostColumnsEnd(int i1, int i2, int cols) {
+        if (staticScale != null || groupSize == 0) return i1;
+        int end = i1;
+        for (int c = i1; c < i2; c++)
+            if (c % groupSize == 0 || fittedGroupStart < 0) end = Math.max(end, Math.min(cols, c - c % groupSize + groupSize));
+        return end;
+    }
+
+    /**
      * The grid of every weight in sweep columns [i1, i2) into scale/zero [rows × (i2−i1)]; {@code w} is the
      * (permuted) weight matrix as it stands at the start of the block.
      */

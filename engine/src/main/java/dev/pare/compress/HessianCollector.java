@@ -1,6 +1,7 @@
 package dev.pare.compress;
 
 import dev.pare.backend.Backend;
+import dev.pare.backend.Residency;
 import dev.pare.model.Linear;
 import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
@@ -20,11 +21,19 @@ final class HessianCollector implements LinearHook {
     private final List<Linear> watched;
     private final Backend backend;
     private final Arena arena;
+    /** The Hessians stay in the backend's memory (a GPU's) while they accumulate, and come back once, in finish(). */
+    private final Residency.Lease lease;
 
     HessianCollector(List<Linear> watched, Backend backend, Arena arena) {
         this.watched = watched;
         this.backend = backend;
         this.arena = arena;
+        this.lease = Residency.of(backend).lease();
+    }
+
+    /** Call after the last sequence: the Hessians are then current in host memory. */
+    void finish() {
+        lease.close();
     }
 
     /** Call between sequences: inputs are matched by identity within one forward pass only. */
@@ -38,7 +47,12 @@ final class HessianCollector implements LinearHook {
         Hessian shared = byInput.get(input);
         Hessian own = byLayer.get(linear);
         if (own == null) {
-            own = shared != null ? shared : new Hessian(arena, linear.columns());
+            if (shared != null) {
+                own = shared;
+            } else {
+                own = new Hessian(arena, linear.columns());
+                lease.keep(own.matrix());
+            }
             byLayer.put(linear, own);
         }
         if (shared == own) return; // already accumulated from this very input

@@ -56,11 +56,11 @@ public final class DeviceMatrices {
             return s.scope().equals(host.scope()) && s.address() < end() && s.address() + s.byteSize() > start();
         }
 
-        /** The device copy, uploaded now if this is its first use. */
-        DeviceBuffer device() {
+        /** The device copy, uploaded now if this is its first use (unless the op overwrites all of it). */
+        DeviceBuffer device(boolean overwritten) {
             if (copy == null) {
                 copy = device.allocate(host.byteSize(), "kept matrix " + matrix);
-                device.upload(host, copy.address(), host.byteSize());
+                if (!overwritten) device.upload(host, copy.address(), host.byteSize());
             }
             return copy;
         }
@@ -163,17 +163,17 @@ public final class DeviceMatrices {
 
         /** m's device address, holding m's current values. */
         public long in(FloatMatrix m) {
-            return resolve(m, false);
+            return resolve(m, false, false);
         }
 
         /** m's device address, for an op that overwrites all of m. */
         public long out(FloatMatrix m) {
-            return resolve(m, true);
+            return resolve(m, true, true);
         }
 
         /** m's device address, for an op that reads and then updates m. */
         public long inOut(FloatMatrix m) {
-            return resolve(m, true);
+            return resolve(m, true, false);
         }
 
         /** A device copy of host bytes, for this op only. */
@@ -191,7 +191,7 @@ public final class DeviceMatrices {
             return b;
         }
 
-        private long resolve(FloatMatrix m, boolean written) {
+        private long resolve(FloatMatrix m, boolean written, boolean overwritten) {
             MemorySegment s = m.segment().asSlice(0, m.size() * Float.BYTES);
             for (int i = 0; i < resolvedHost.size(); i++) {
                 MemorySegment r = resolvedHost.get(i);
@@ -205,7 +205,8 @@ public final class DeviceMatrices {
             Entry e = find(s);
             if (e != null) {
                 touchedKept = true;
-                address = e.device().address() + (s.address() - e.start());
+                boolean whole = s.address() == e.start() && s.byteSize() == e.host.byteSize();
+                address = e.device(overwritten && whole).address() + (s.address() - e.start());
                 if (written) e.dirty = true;
             } else {
                 // Not kept, but a kept matrix may share memory with it: make the host current first, and have the
@@ -219,7 +220,7 @@ public final class DeviceMatrices {
                 DeviceBuffer b = device.allocate(s.byteSize(), m.toString());
                 temporaries.add(b);
                 address = b.address();
-                device.upload(s, address, s.byteSize());
+                if (!overwritten) device.upload(s, address, s.byteSize());
                 if (written) scheduleCopyBack(s, address);
             }
             resolvedHost.add(s);
