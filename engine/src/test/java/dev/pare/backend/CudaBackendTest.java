@@ -324,10 +324,12 @@ class CudaBackendTest {
                 };
                 loss[b] = outcome.obsLoss();
             }
-            assertEquals(1, loss[1] / loss[0], 2e-3, method + ": OBS loss GPU " + loss[1] + " vs CPU " + loss[0] + ", seed " + seed);
+            // Grid rounding and N:M choices are discrete: a decision that flips on a rounding difference changes the
+            // error fed to the rest of its row, so the whole layer agrees statistically, not element for element.
+            assertEquals(1, loss[1] / loss[0], 1e-2, method + ": OBS loss GPU " + loss[1] + " vs CPU " + loss[0] + ", seed " + seed);
             double errCpu = reconstruction(w, we, hessian.matrix()), errGpu = reconstruction(w, wa, hessian.matrix());
-            assertEquals(1, errGpu / errCpu, 2e-3, method + ": reconstruction error GPU " + errGpu + " vs CPU " + errCpu + ", seed " + seed);
-            assertMostlyClose(method + " weights", we, wa, 0.99);
+            assertEquals(1, errGpu / errCpu, 1e-2, method + ": reconstruction error GPU " + errGpu + " vs CPU " + errCpu + ", seed " + seed);
+            assertMostlyClose(method + " weights", we, wa, 0.97);
             if (method.startsWith("sparsegpt 50")) assertEquals(zerosIn(we), zerosIn(wa), method + ": pruned count");
             System.out.printf("  %-34s OBS loss cpu %.6e gpu %.6e  rel. reconstruction error cpu %.6e gpu %.6e%n", method, loss[0], loss[1],
                     errCpu, errGpu);
