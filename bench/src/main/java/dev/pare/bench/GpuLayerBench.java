@@ -11,7 +11,11 @@ import dev.pare.compress.SparseGpt;
 import dev.pare.model.Linear;
 import dev.pare.tensor.FloatMatrix;
 
+import dev.pare.bindings.CudaCheck;
+import dev.pare.bindings.cuda_runtime_api_h;
+
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -53,6 +57,28 @@ public final class GpuLayerBench {
             for (int i = 0; i < 3; i++) device.download(d.address(), host.segment(), bytes);
             double down = 3 * bytes / ((System.nanoTime() - t0) / 1e9) / 1e9;
             System.out.printf(Locale.ROOT, "host->device %.1f GB/s, device->host %.1f GB/s (pageable host memory, pinned staging, 512 MiB)%n", up, down);
+            // The alternatives: the driver's own staging of pageable memory, and pinning the host memory in place.
+            MemorySegment dst = d.pointer(), src = host.segment();
+            t0 = System.nanoTime();
+            CudaCheck.cuda("cudaMemcpy", cuda_runtime_api_h.cudaMemcpy(dst, src, bytes, cuda_runtime_api_h.cudaMemcpyHostToDevice()));
+            double pageableUp = bytes / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            t0 = System.nanoTime();
+            CudaCheck.cuda("cudaMemcpy", cuda_runtime_api_h.cudaMemcpy(src, dst, bytes, cuda_runtime_api_h.cudaMemcpyDeviceToHost()));
+            double pageableDown = bytes / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            t0 = System.nanoTime();
+            CudaCheck.cuda("cudaHostRegister", cuda_runtime_api_h.cudaHostRegister(src, bytes, cuda_runtime_api_h.cudaHostRegisterDefault()));
+            double register = (System.nanoTime() - t0) / 1e9;
+            t0 = System.nanoTime();
+            CudaCheck.cuda("cudaMemcpy", cuda_runtime_api_h.cudaMemcpy(dst, src, bytes, cuda_runtime_api_h.cudaMemcpyHostToDevice()));
+            double pinnedUp = bytes / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            t0 = System.nanoTime();
+            CudaCheck.cuda("cudaMemcpy", cuda_runtime_api_h.cudaMemcpy(src, dst, bytes, cuda_runtime_api_h.cudaMemcpyDeviceToHost()));
+            double pinnedDown = bytes / ((System.nanoTime() - t0) / 1e9) / 1e9;
+            t0 = System.nanoTime();
+            CudaCheck.cuda("cudaHostUnregister", cuda_runtime_api_h.cudaHostUnregister(src));
+            double unregister = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "  driver-staged pageable: up %.1f, down %.1f GB/s; registered in place: up %.1f, down %.1f GB/s,"
+                    + " register %.1f ms, unregister %.1f ms%n", pageableUp, pageableDown, pinnedUp, pinnedDown, register * 1e3, unregister * 1e3);
         }
     }
 
@@ -99,6 +125,8 @@ public final class GpuLayerBench {
             double tp = compress(gpu, arena, w, hessian, false);
             System.out.printf(Locale.ROOT, "pare  %5d x %-6d %10.2f %10.2f %8.3f %11.3f %10.2f%n", rows, cols, perBatch * 1e3, perBatchUploaded * 1e3, tq, tp,
                     gpu.device().memory().peakBytes() / (double) (1L << 30));
+            phases(gpu, w, hessian, true);
+            phases(gpu, w, hessian, false);
         }
     }
 
@@ -116,6 +144,27 @@ public final class GpuLayerBench {
             }
         }
         return seconds;
+    }
+
+    /** Where one compression's time goes: each op timed to the end of its device work, the rest is host-side work. */
+    private static void phases(CudaBackend gpu, FloatMatrix w, Hessian hessian, boolean gptq) {
+        TimedBackend timed = new TimedBackend(gpu, gpu.device()::sync);
+        try (Arena scratch = Arena.ofShared()) {
+            FloatMatrix copy = w.copy(scratch);
+            Linear layer = new Linear("bench", copy, null, false);
+            long t0 = System.nanoTime();
+            if (gptq) new Gptq(new QuantGrid(4, false), 128, false, false, 128, 0.01).compress(layer, hessian, 0, timed, scratch, line -> { });
+            else new SparseGpt(null, null, 0, 128, 0.01).compress(layer, hessian, 0.5, timed, scratch, line -> { });
+            double total = (System.nanoTime() - t0) / 1e9, ops = 0;
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "      %-9s total %.3f s:", gptq ? "gptq" : "sparsegpt", total));
+            for (TimedBackend.Phase p : TimedBackend.Phase.values()) {
+                if (p == TimedBackend.Phase.HESSIAN) continue;
+                ops += timed.seconds(p);
+                sb.append(String.format(Locale.ROOT, " %s %.3f", p.name().toLowerCase(Locale.ROOT), timed.seconds(p)));
+            }
+            sb.append(String.format(Locale.ROOT, " host %.3f", total - ops));
+            System.out.println(sb);
+        }
     }
 
     /** Uniform in (−scale, scale), filled in parallel (a 45M-float matrix would take seconds on one thread). */
