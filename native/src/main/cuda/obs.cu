@@ -162,22 +162,29 @@ extern "C" __global__ void radix_histogram(const float* __restrict__ s, long lon
         if (local[b] != 0) atomicAdd(&hist[b], local[b]);
 }
 
-// One thread: the bin holding the k-th element becomes part of the prefix; the histogram is cleared for the next pass.
+// The bin holding the k-th element becomes part of the prefix; the histogram is cleared for the next pass. One block of
+// 256 threads: the bins are read in parallel into shared memory (a serial scan of global memory costs 256 latencies).
 extern "C" __global__ void radix_pick(unsigned* __restrict__ state, unsigned* __restrict__ hist, int shift) {
-    if (threadIdx.x != 0 || blockIdx.x != 0) return;
+    __shared__ unsigned bins[256];
+    int b = threadIdx.x;
+    if (b < 256) {
+        bins[b] = hist[b];
+        hist[b] = 0;
+    }
+    __syncthreads();
+    if (b != 0) return;
     unsigned k = state[2], below = 0;
     int bin = 255;
-    for (int b = 0; b < 256; b++) {
-        if (below + hist[b] > k) {
-            bin = b;
+    for (int i = 0; i < 256; i++) {
+        if (below + bins[i] > k) {
+            bin = i;
             break;
         }
-        below += hist[b];
+        below += bins[i];
     }
     state[0] |= (unsigned) bin << shift;
     state[1] |= 255u << shift;
     state[2] = k - below;
-    for (int b = 0; b < 256; b++) hist[b] = 0;
 }
 
 // mask = s ≤ threshold (the threshold's bit pattern in state[0]); ties at the threshold are pruned, as the reference.

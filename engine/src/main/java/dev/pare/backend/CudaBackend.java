@@ -470,7 +470,7 @@ public final class CudaBackend implements Backend, Residency {
                 // The ⌊n·sparsity⌋-th smallest saliency (0-based), exactly: four 8-bit passes over the float bits.
                 for (int shift = 24; shift >= 0; shift -= 8) {
                     device.launch(OBS, "radix_histogram", grid, 1, 256, 1, 0, s, n, state, hist, shift);
-                    device.launch(OBS, "radix_pick", 1, 1, 32, 1, 0, state, hist, shift);
+                    device.launch(OBS, "radix_pick", 1, 1, 256, 1, 0, state, hist, shift);
                 }
                 device.launch(OBS, "obs_threshold_mask", grid, 1, 256, 1, 0, s, n, state, mask);
                 MemorySegment host = arena.allocate(n);
