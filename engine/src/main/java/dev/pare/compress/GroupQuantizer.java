@@ -3,6 +3,7 @@ package dev.pare.compress;
 import dev.pare.tensor.FloatMatrix;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * Which scale and zero quantize each weight, in GPTQ's three regimes: per channel (one grid per row, fitted on the
@@ -87,12 +88,17 @@ final class GroupQuantizer {
             colScale[c - i1] = scale;
             colZero[c - i1] = zero;
         }
-        // … then written row by row: the block matrices are row-major, so the writes are sequential.
+        // … then written row by row (the block matrices are row-major), one fill per run of columns sharing a grid.
+        int[] runStart = new int[count + 1];
+        int runs = 0;
+        for (int c = 0; c < count; c++) if (c == 0 || colScale[c] != colScale[c - 1]) runStart[runs++] = c;
+        runStart[runs] = count;
         float[] rowScale = new float[count], rowZero = new float[count];
         for (int r = 0; r < rows; r++) {
-            for (int c = 0; c < count; c++) {
-                rowScale[c] = colScale[c][r];
-                rowZero[c] = colZero[c][r];
+            for (int k = 0; k < runs; k++) {
+                int a = runStart[k], b = runStart[k + 1];
+                Arrays.fill(rowScale, a, b, colScale[a][r]);
+                Arrays.fill(rowZero, a, b, colZero[a][r]);
             }
             MemorySegment.copy(rowScale, 0, blockScale.segment(), FloatMatrix.F32, blockScale.rowOffset(r), count);
             MemorySegment.copy(rowZero, 0, blockZero.segment(), FloatMatrix.F32, blockZero.rowOffset(r), count);
