@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
-# Prepares what a device-machine run needs (it has no Java): a jlink'ed JDK 25 runtime and Pare's shaded jars, under
-# an ignored folder that the device tool's `carry` takes along. Usage: bench/device/prepare.sh [DIR] [--no-tokenizer]
-# (default .devcpu). --no-tokenizer leaves the tokenizer's native library behind too (runs that read token ids only),
-# which keeps the bundle near 30 MB, so that a model can travel beside it within the 64 MiB limit.
+# Assembles what a GPU-machine run needs (it has no Java, no Maven, no network) into one folder:
+#   jre.tar.gz  a jlink'ed JDK 25 runtime (java.base, jdk.incubator.vector, java.logging, jdk.unsupported, java.management)
+#   lib/        Pare's jars, the engine's test classes, the few runtime dependencies, JUnit's console launcher
+#   run.sh, torch_reference.py
+# Build first (./mvnw install -DskipTests). Usage: bench/device/prepare.sh OUT_DIR   (e.g. the session checkout's .device/cuda)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-dir="$root/${1:-.devcpu}"
-strip_tokenizer=${2:-}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+out=${1:?usage: prepare.sh OUT_DIR}
 . "$root/scripts/find-jdk.sh"
 pare_find_jdk
-(cd "$root" && ./mvnw -q -DskipTests package -pl cli,bench -am)
-rm -rf "$dir" && mkdir -p "$dir"
-"$JAVA_HOME/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management \
-  --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$dir/jre"
-tar -C "$dir" -czf "$dir/jre.tar.gz" jre && rm -rf "$dir/jre"
-# benchmarks.jar holds everything pare.jar does; the device is x86-64 Linux, so the other platforms' natives stay behind
-# (the carried tree is limited to 64 MiB).
-cp "$root/bench/target/benchmarks.jar" "$dir/"
-(cd "$dir" && zip -q -d benchmarks.jar 'native/lib/linux-aarch64/*' 'native/lib/osx-*' 'native/lib/win-*' 'com/sun/jna/aix*' \
-  'com/sun/jna/win32*' 'com/sun/jna/darwin*' 'com/sun/jna/sunos*' 'com/sun/jna/freebsd*' 'com/sun/jna/openbsd*' >/dev/null || true)
-if [ "$strip_tokenizer" = --no-tokenizer ]; then (cd "$dir" && zip -q -d benchmarks.jar 'native/lib/*' >/dev/null || true); fi
-du -sh "$dir"
+jdk=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+mkdir -p "$out/lib"
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/pare-device
+mkdir -p "$cache"
+if [ ! -f "$cache/jre.tar.gz" ]; then
+    rm -rf "$cache/jre"
+    "$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management \
+        --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$cache/jre"
+    tar -C "$cache" -czf "$cache/jre.tar.gz" jre
+fi
+cp "$cache/jre.tar.gz" "$out/"
+m2=${M2_REPO:-$HOME/.m2/repository}
+rm -f "$out"/lib/*.jar
+cp "$root"/bindings/target/pare-bindings-*.jar "$root"/native/target/pare-native-*.jar "$root"/engine/target/pare-engine-*.jar \
+   "$root"/bench/target/pare-bench-*.jar "$out/lib/" 2>/dev/null || true
+# The engine's test classes (CudaBackendTest and friends) as one jar.
+"$jdk/bin/jar" --create --file "$out/lib/pare-engine-tests.jar" -C "$root/engine/target/test-classes" .
+for a in com/fasterxml/jackson/core/jackson-databind/2.23.0/jackson-databind-2.23.0.jar \
+         com/fasterxml/jackson/core/jackson-core/2.23.0/jackson-core-2.23.0.jar \
+         com/fasterxml/jackson/core/jackson-annotations/2.23/jackson-annotations-2.23.jar \
+         org/slf4j/slf4j-api/2.0.20/slf4j-api-2.0.20.jar org/slf4j/slf4j-nop/2.0.20/slf4j-nop-2.0.20.jar \
+         org/junit/platform/junit-platform-console-standalone/1.14.4/junit-platform-console-standalone-1.14.4.jar; do
+    cp "$m2/$a" "$out/lib/"
+done
+rm -f "$out"/lib/*-sources.jar "$out"/lib/*-javadoc.jar
+cp "$here/run.sh" "$here/torch_reference.py" "$out/"
+du -sh "$out"

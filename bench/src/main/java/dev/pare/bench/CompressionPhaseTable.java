@@ -64,10 +64,11 @@ public final class CompressionPhaseTable {
                     System.out.printf(Locale.ROOT, "| %d × %d | %s | %s | %s | %s | %s | %.3f |%n", rows, cols, method.name(),
                             cell(backend.seconds(TimedBackend.Phase.HESSIAN), hess, peak),
                             cell(backend.seconds(TimedBackend.Phase.FACTORISATION), fact, peak),
-                            cell(backend.seconds(TimedBackend.Phase.COLUMN_LOOP), loop, peak),
+                            cell(backend.seconds(TimedBackend.Phase.COLUMN_LOOP) + backend.seconds(TimedBackend.Phase.MASK), loop, peak),
                             cell(backend.seconds(TimedBackend.Phase.LAZY_UPDATE), lazy, peak),
                             backend.seconds(TimedBackend.Phase.HESSIAN) + backend.seconds(TimedBackend.Phase.FACTORISATION)
-                                    + backend.seconds(TimedBackend.Phase.COLUMN_LOOP) + backend.seconds(TimedBackend.Phase.LAZY_UPDATE));
+                                    + backend.seconds(TimedBackend.Phase.COLUMN_LOOP) + backend.seconds(TimedBackend.Phase.MASK)
+                                    + backend.seconds(TimedBackend.Phase.LAZY_UPDATE));
                 }
             }
         }

@@ -4,6 +4,7 @@ import dev.pare.backend.Activation;
 import dev.pare.backend.AttentionSpec;
 import dev.pare.backend.Backend;
 import dev.pare.backend.ObsBlock;
+import dev.pare.backend.Residency;
 import dev.pare.tensor.FloatMatrix;
 
 import java.util.EnumMap;
@@ -13,15 +14,46 @@ import java.util.function.Supplier;
 /**
  * A backend that times the compression operations of the one it wraps, so that a harness can split a method's run into
  * its phases (Hessian, factorisation, column loop, lazy updates) while running the method's own code unchanged.
+ * It passes the wrapped backend's {@link Residency} through (a GPU backend keeps its leases), and times the leases'
+ * copies back to the host as {@link Phase#LEASE}. For a backend whose ops return before the device finishes them, give
+ * a {@code sync} that waits for the device: each op is then charged its own device time.
  */
-final class TimedBackend implements Backend {
-    enum Phase { HESSIAN, FACTORISATION, COLUMN_LOOP, LAZY_UPDATE }
+final class TimedBackend implements Backend, Residency {
+    enum Phase { HESSIAN, FACTORISATION, MASK, COLUMN_LOOP, LAZY_UPDATE, LEASE }
 
     private final Backend inner;
+    private final Runnable sync;
     private final Map<Phase, Long> nanos = new EnumMap<>(Phase.class);
 
     TimedBackend(Backend inner) {
+        this(inner, () -> { });
+    }
+
+    TimedBackend(Backend inner, Runnable sync) {
         this.inner = inner;
+        this.sync = sync;
+    }
+
+    @Override
+    public Lease lease() {
+        Lease lease = Residency.of(inner).lease();
+        return new Lease() {
+            @Override
+            public Lease keep(FloatMatrix m) {
+                lease.keep(m);
+                return this;
+            }
+
+            @Override
+            public void toHost(FloatMatrix m, int c0, int c1) {
+                timed(Phase.LEASE, () -> lease.toHost(m, c0, c1));
+            }
+
+            @Override
+            public void close() {
+                timed(Phase.LEASE, lease::close);
+            }
+        };
     }
 
     double seconds(Phase p) {
@@ -35,6 +67,7 @@ final class TimedBackend implements Backend {
     private <T> T timed(Phase p, Supplier<T> op) {
         long t0 = System.nanoTime();
         T result = op.get();
+        sync.run();
         nanos.merge(p, System.nanoTime() - t0, Long::sum);
         return result;
     }
@@ -108,7 +141,7 @@ final class TimedBackend implements Backend {
 
     @Override
     public byte[] obsBlockMask(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double sparsity) {
-        return timed(Phase.COLUMN_LOOP, () -> inner.obsBlockMask(w, hinv, i1, i2, sparsity));
+        return timed(Phase.MASK, () -> inner.obsBlockMask(w, hinv, i1, i2, sparsity));
     }
 
     @Override

@@ -78,6 +78,7 @@ public final class CompressionPipeline {
             if (x != null) {
                 collector = new HessianCollector(block, group, backend, hessians);
                 forwardCopies(block, x, collector);
+                collector.finish();
             }
             for (Linear layer : group) {
                 long t0 = System.nanoTime();

@@ -2,6 +2,9 @@ package dev.pare.compress;
 
 import dev.pare.tensor.FloatMatrix;
 
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
 /**
  * Which scale and zero quantize each weight, in GPTQ's three regimes: per channel (one grid per row, fitted on the
  * whole row up front), grouped (a new grid every groupSize columns, fitted on the weights as they stand when the sweep's
@@ -14,7 +17,8 @@ final class GroupQuantizer {
     private final int groupSize;
     private final int[] perm;
     private final float[][] staticScale, staticZero;
-    private final float[] scale, zero;
+    /** The grid fitted last (per channel: the only one). */
+    private float[] scale, zero;
     private int fittedGroupStart = -1;
 
     /**
@@ -48,25 +52,56 @@ final class GroupQuantizer {
     }
 
     /**
+     * One past the last column of w that {@link #block}(w, i1, i2, …) reads (i1 when it reads none): the columns a
+     * backend that keeps w in its own memory must bring back to the host first.
+     */
+    int hostColumnsEnd(int i1, int i2, int cols) {
+        if (staticScale != null || groupSize == 0) return i1;
+        int end = i1;
+        for (int c = i1; c < i2; c++)
+            if (c % groupSize == 0 || fittedGroupStart < 0) end = Math.max(end, Math.min(cols, c - c % groupSize + groupSize));
+        return end;
+    }
+
+    /**
      * The grid of every weight in sweep columns [i1, i2) into scale/zero [rows × (i2−i1)]; {@code w} is the
      * (permuted) weight matrix as it stands at the start of the block.
      */
     void block(FloatMatrix w, int i1, int i2, FloatMatrix blockScale, FloatMatrix blockZero) {
+        int count = i2 - i1, rows = w.rows();
+        // Which grid each column uses, in column order (a refit replaces the arrays, so earlier columns keep theirs) …
+        float[][] colScale = new float[count][], colZero = new float[count][];
         for (int c = i1; c < i2; c++) {
-            float[] s = scale, z = zero;
             if (staticScale != null) {
                 int g = (perm != null ? perm[c] : c) / groupSize;
-                s = staticScale[g];
-                z = staticZero[g];
-            } else if (groupSize > 0 && (c % groupSize == 0 || fittedGroupStart < 0)) {
+                colScale[c - i1] = staticScale[g];
+                colZero[c - i1] = staticZero[g];
+                continue;
+            }
+            if (groupSize > 0 && (c % groupSize == 0 || fittedGroupStart < 0)) {
                 int start = c - c % groupSize;
+                scale = new float[rows];
+                zero = new float[rows];
                 grid.fit(w, start, Math.min(w.cols(), start + groupSize), scale, zero);
                 fittedGroupStart = start;
             }
-            for (int r = 0; r < w.rows(); r++) {
-                blockScale.set(r, c - i1, s[r]);
-                blockZero.set(r, c - i1, z[r]);
+            colScale[c - i1] = scale;
+            colZero[c - i1] = zero;
+        }
+        // … then written row by row (the block matrices are row-major), one fill per run of columns sharing a grid.
+        int[] runStart = new int[count + 1];
+        int runs = 0;
+        for (int c = 0; c < count; c++) if (c == 0 || colScale[c] != colScale[c - 1]) runStart[runs++] = c;
+        runStart[runs] = count;
+        float[] rowScale = new float[count], rowZero = new float[count];
+        for (int r = 0; r < rows; r++) {
+            for (int k = 0; k < runs; k++) {
+                int a = runStart[k], b = runStart[k + 1];
+                Arrays.fill(rowScale, a, b, colScale[a][r]);
+                Arrays.fill(rowZero, a, b, colZero[a][r]);
             }
+            MemorySegment.copy(rowScale, 0, blockScale.segment(), FloatMatrix.F32, blockScale.rowOffset(r), count);
+            MemorySegment.copy(rowZero, 0, blockZero.segment(), FloatMatrix.F32, blockZero.rowOffset(r), count);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pare.compress;
 
 import dev.pare.backend.Backend;
+import dev.pare.backend.Residency;
 import dev.pare.model.Block;
 import dev.pare.model.Linear;
 import dev.pare.model.LinearHook;
@@ -28,6 +29,8 @@ public final class HessianCollector implements LinearHook {
     private final List<Linear> watched;
     private final Backend backend;
     private final Arena arena;
+    /** The Hessians stay in the backend's memory (a GPU's) while they accumulate, and come back once, in finish(). */
+    private final Residency.Lease lease;
 
     /** @param watched the linears of {@code block} whose Hessians to accumulate */
     public HessianCollector(Block block, List<Linear> watched, Backend backend, Arena arena) {
@@ -36,6 +39,12 @@ public final class HessianCollector implements LinearHook {
         this.arena = arena;
         List<List<Linear>> groups = block.sequentialGroups();
         for (int g = 0; g < groups.size(); g++) for (Linear l : groups.get(g)) groupOf.put(l, g);
+        this.lease = Residency.of(backend).lease();
+    }
+
+    /** Call after the last sequence: the Hessians are then current in host memory. */
+    public void finish() {
+        lease.close();
     }
 
     /** Call between sequences: inputs are matched by identity within one forward pass only. */
@@ -51,7 +60,12 @@ public final class HessianCollector implements LinearHook {
         Hessian shared = seen != null && group >= 0 && seen.group() == group ? seen.hessian() : null;
         Hessian own = byLayer.get(linear);
         if (own == null) {
-            own = shared != null ? shared : new Hessian(arena, linear.columns());
+            if (shared != null) {
+                own = shared;
+            } else {
+                own = new Hessian(arena, linear.columns());
+                lease.keep(own.matrix());
+            }
             byLayer.put(linear, own);
         }
         if (shared == own) return; // already accumulated from this very input

@@ -2,6 +2,7 @@ package dev.pare.compress;
 
 import dev.pare.backend.Backend;
 import dev.pare.backend.ObsBlock;
+import dev.pare.backend.Residency;
 import dev.pare.tensor.FloatMatrix;
 
 import java.lang.foreign.Arena;
@@ -21,15 +22,18 @@ final class ObsSweep {
     double[] run(FloatMatrix w, FloatMatrix hinv, int blocksize, Backend backend) {
         int rows = w.rows(), cols = w.cols();
         double[] losses = new double[rows];
-        for (int i1 = 0; i1 < cols; i1 += blocksize) {
-            try (Arena arena = Arena.ofShared()) {
-                block(w, hinv, i1, Math.min(i1 + blocksize, cols), losses, backend, arena);
+        // W and H⁻¹ stay in the backend's memory (a GPU's) for the whole sweep; W comes back when it ends.
+        try (Residency.Lease lease = Residency.of(backend).lease().keep(w).keep(hinv)) {
+            for (int i1 = 0; i1 < cols; i1 += blocksize) {
+                try (Arena arena = Arena.ofShared()) {
+                    block(w, hinv, i1, Math.min(i1 + blocksize, cols), losses, backend, arena, lease);
+                }
             }
         }
         return losses;
     }
 
-    private void block(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double[] losses, Backend backend, Arena arena) {
+    private void block(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double[] losses, Backend backend, Arena arena, Residency.Lease lease) {
         int rows = w.rows(), count = i2 - i1;
         {
             byte[] mask = Double.isNaN(sparsity) ? null : backend.obsBlockMask(w, hinv, i1, i2, sparsity);
@@ -37,9 +41,12 @@ final class ObsSweep {
             if (quantizer != null) {
                 scale = FloatMatrix.allocate(arena, rows, count);
                 zero = FloatMatrix.allocate(arena, rows, count);
+                // The grids of new groups are fitted on the host, on W as the sweep has left it.
+                lease.toHost(w, i1, quantizer.hostColumnsEnd(i1, i2, w.cols()));
                 quantizer.block(w, i1, i2, scale, zero);
             }
             FloatMatrix err = FloatMatrix.allocate(arena, rows, count);
+            lease.keep(err); // from the block's sweep to the lazy update without a round trip
             int maxq = quantizer == null ? 0 : quantizer.grid().maxq();
             backend.obsBlock(new ObsBlock(w, hinv, i1, i2, mask, prunen, prunem, scale, zero, maxq, err, losses));
             backend.obsLazyUpdate(w, err, hinv, i1, i2);
