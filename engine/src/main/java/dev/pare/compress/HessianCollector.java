@@ -1,6 +1,7 @@
 package dev.pare.compress;
 
 import dev.pare.backend.Backend;
+import dev.pare.model.Block;
 import dev.pare.model.Linear;
 import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
@@ -12,30 +13,42 @@ import java.util.Map;
 
 /**
  * A forward hook that accumulates the Hessian of each watched linear. Layers fed the very same input (q, k and v; gate
- * and up) share one Hessian, accumulated once per sequence — the references compute identical copies.
+ * and up) share one Hessian, accumulated once per sequence — the references compute identical copies. "The same input"
+ * is the same buffer <em>and</em> the same group of {@link Block#sequentialGroups()}: a block may reuse one buffer for
+ * different activations (LLaMA normalises into one buffer before attention and again before the MLP), so a buffer seen
+ * by q must not be taken for gate's input.
  */
-final class HessianCollector implements LinearHook {
+public final class HessianCollector implements LinearHook {
+    private record Seen(Hessian hessian, int group) {
+    }
+
     private final Map<Linear, Hessian> byLayer = new IdentityHashMap<>();
-    private final Map<FloatMatrix, Hessian> byInput = new IdentityHashMap<>();
+    private final Map<FloatMatrix, Seen> byInput = new IdentityHashMap<>();
+    private final Map<Linear, Integer> groupOf = new IdentityHashMap<>();
     private final List<Linear> watched;
     private final Backend backend;
     private final Arena arena;
 
-    HessianCollector(List<Linear> watched, Backend backend, Arena arena) {
+    /** @param watched the linears of {@code block} whose Hessians to accumulate */
+    public HessianCollector(Block block, List<Linear> watched, Backend backend, Arena arena) {
         this.watched = watched;
         this.backend = backend;
         this.arena = arena;
+        List<List<Linear>> groups = block.sequentialGroups();
+        for (int g = 0; g < groups.size(); g++) for (Linear l : groups.get(g)) groupOf.put(l, g);
     }
 
     /** Call between sequences: inputs are matched by identity within one forward pass only. */
-    void nextSequence() {
+    public void nextSequence() {
         byInput.clear();
     }
 
     @Override
     public void beforeLinear(Linear linear, FloatMatrix input) {
         if (!watched.contains(linear)) return;
-        Hessian shared = byInput.get(input);
+        int group = groupOf.getOrDefault(linear, -1);
+        Seen seen = byInput.get(input);
+        Hessian shared = seen != null && group >= 0 && seen.group() == group ? seen.hessian() : null;
         Hessian own = byLayer.get(linear);
         if (own == null) {
             own = shared != null ? shared : new Hessian(arena, linear.columns());
@@ -43,10 +56,10 @@ final class HessianCollector implements LinearHook {
         }
         if (shared == own) return; // already accumulated from this very input
         own.add(input, 1, backend);
-        byInput.put(input, own);
+        byInput.put(input, new Seen(own, group));
     }
 
-    Hessian of(Linear linear) {
+    public Hessian of(Linear linear) {
         return byLayer.get(linear);
     }
 }
