@@ -331,6 +331,7 @@ public final class CompressionJob {
         t.put("packed_bytes", s.packedBytes());
         t.put("bits_per_weight", s.bitsPerWeight());
         t.put("linear_bits_per_weight", s.linearBitsPerWeight());
+        t.put("linear_size_ratio_vs_f16", s.linearBitsPerWeight() / 16);
         t.put("size_ratio_vs_f16", (double) s.packedBytes() / s.denseBytes());
         if (s.dense() != null) {
             ObjectNode p = root.putObject("perplexity");
