@@ -4,6 +4,10 @@ import dev.pare.backend.Backend;
 import dev.pare.compress.CompressionJob;
 import dev.pare.compress.CompressionSettings;
 import dev.pare.compress.NmPattern;
+import dev.pare.compress.schedule.ScheduleSettings;
+import dev.pare.compress.schedule.ScheduleSettings.Clustering;
+import dev.pare.compress.schedule.ScheduleSettings.Granularity;
+import dev.pare.compress.schedule.ScheduleSettings.Scheduler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,13 +30,13 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, description = "input: Hugging Face model folder or llama2.c .bin (never modified)")
     Path model;
 
-    @Option(names = "--out", required = true, description = "output folder (new or empty)")
+    @Option(names = "--out", description = "output folder (new or empty); required unless --dry-run")
     Path out;
 
     @Option(names = "--method", required = true, description = "magnitude | wanda | sparsegpt | gptq | rtn")
     String method;
 
-    @Option(names = "--sparsity", defaultValue = "0", description = "fraction of weights to remove, in [0, 1)")
+    @Option(names = "--sparsity", defaultValue = "0", description = "fraction of weights to remove, in [0, 1): every layer's (uniform) or the parameter-weighted mean (owl, hessian)")
     double sparsity;
 
     @Option(names = "--nm", description = "N:M semi-structured sparsity, e.g. 2:4 or 4:8")
@@ -86,6 +90,36 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--eval-seqlen", description = "evaluation window length (default: min(2048, the model's context))")
     Integer evalSeqlen;
 
+    @Option(names = "--scheduler", defaultValue = "uniform", description = "per-layer sparsity: uniform | owl (outlier-weighed) | hessian (inverse-Hessian loss estimate, log-levels) (default: ${DEFAULT-VALUE})")
+    String scheduler;
+
+    @Option(names = "--levels", defaultValue = "5", description = "hessian: number K of log-error levels (default: ${DEFAULT-VALUE})")
+    int levels;
+
+    @Option(names = "--level-step", defaultValue = "0.05", description = "hessian: sparsity step δ between adjacent levels (default: ${DEFAULT-VALUE})")
+    double levelStep;
+
+    @Option(names = "--min-sparsity", defaultValue = "0.3", description = "owl, hessian: no layer pruned less (default: ${DEFAULT-VALUE})")
+    double minSparsity;
+
+    @Option(names = "--max-sparsity", defaultValue = "0.95", description = "owl, hessian: no layer pruned more (default: ${DEFAULT-VALUE})")
+    double maxSparsity;
+
+    @Option(names = "--schedule-granularity", defaultValue = "linear", description = "owl, hessian: one sparsity per linear | block (default: ${DEFAULT-VALUE})")
+    String granularity;
+
+    @Option(names = "--level-clustering", defaultValue = "bins", description = "hessian: equal-width bins over [min λ, max λ] | kmeans (optimal 1-D) (default: ${DEFAULT-VALUE})")
+    String clustering;
+
+    @Option(names = "--owl-m", defaultValue = "5", description = "owl: outlier threshold, a multiple of the layer's mean |W|·‖X‖ (default: ${DEFAULT-VALUE})")
+    double owlM;
+
+    @Option(names = "--owl-lambda", defaultValue = "0.08", description = "owl: outlier ratios scaled to [0, 2λ] (default: ${DEFAULT-VALUE})")
+    double owlLambda;
+
+    @Option(names = "--dry-run", description = "compute and print the schedule, compress nothing; with --out, write only pare-report.json and " + CompressionJob.PLOT + " there")
+    boolean dryRun;
+
     @Mixin
     CommonOptions common;
 
@@ -93,19 +127,29 @@ final class CompressCommand implements Callable<Integer> {
     public Integer call() {
         List<String> command = new ArrayList<>(List.of("pare", "compress"));
         command.addAll(spec.commandLine().getParseResult().originalArgs());
+        ScheduleSettings schedule = new ScheduleSettings(ScheduleSettings.parse(Scheduler.class, "--scheduler", scheduler), levels, levelStep,
+                minSparsity, maxSparsity, ScheduleSettings.parse(Granularity.class, "--schedule-granularity", granularity),
+                ScheduleSettings.parse(Clustering.class, "--level-clustering", clustering), owlM, owlLambda);
         CompressionSettings settings = new CompressionSettings(model, out, method, sparsity, nm == null ? null : NmPattern.parse(nm), bits, sym,
                 groupSize, actOrder, staticGroups, blocksize, percdamp, trueSequential, calib, calibTokens, nsamples, seqlen, seed,
-                eval, evalWikitext2, evalSeqlen, command);
+                eval, evalWikitext2, evalSeqlen, command, schedule, dryRun);
         try (Backend backend = common.backend()) {
             CompressionJob.Summary s = new CompressionJob(settings, backend, System.err).run();
-            print(s);
+            if (dryRun) {
+                if (s.schedule() == null) System.out.println("--method " + method + " only quantizes: no sparsity schedule");
+                else s.schedule().printTable(System.out);
+                if (s.out() != null) System.out.println("wrote " + s.out().resolve("pare-report.json") + " and " + CompressionJob.PLOT + " (no model: dry run)");
+            } else {
+                print(s);
+            }
         }
         return 0;
     }
 
     static void print(CompressionJob.Summary s) {
-        System.out.printf(Locale.ROOT, "wrote %s in %.1f s: linear sparsity %.4f, %.2f bits/weight packed (%.1f%% of F16: %,d → %,d bytes)%n",
-                s.out(), s.seconds(), s.sparsity(), s.bitsPerWeight(), 100.0 * s.packedBytes() / s.denseBytes(), s.denseBytes(), s.packedBytes());
+        System.out.printf(Locale.ROOT, "wrote %s in %.1f s: linear sparsity %.4f, %.2f bits/weight packed (linears %.2f; %.1f%% of F16: %,d → %,d bytes)%n",
+                s.out(), s.seconds(), s.sparsity(), s.bitsPerWeight(), s.linearBitsPerWeight(), 100.0 * s.packedBytes() / s.denseBytes(),
+                s.denseBytes(), s.packedBytes());
         if (s.dense() != null)
             System.out.printf(Locale.ROOT, "perplexity: dense %.4f → compressed %.4f (%d windows × %d tokens)%n",
                     s.dense().perplexity(), s.compressed().perplexity(), s.dense().windows(), s.dense().seqlen());

@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pare.PareException;
 import dev.pare.backend.Backend;
 import dev.pare.calib.CalibrationSet;
+import dev.pare.compress.schedule.BlockStatistics;
+import dev.pare.compress.schedule.DensePrepass;
+import dev.pare.compress.schedule.Schedule;
+import dev.pare.compress.schedule.Schedule.LayerShape;
+import dev.pare.compress.schedule.SchedulePlot;
+import dev.pare.compress.schedule.ScheduleSettings;
 import dev.pare.eval.Perplexity;
 import dev.pare.eval.PerplexityResult;
 import dev.pare.eval.WikiText2;
@@ -35,6 +41,8 @@ public final class CompressionJob {
     private final CompressionSettings settings;
     private final Backend backend;
     private final PrintStream log;
+    /** How long the schedule's dense pre-pass took (NaN: none ran). */
+    private double prepassSeconds = Double.NaN;
 
     public CompressionJob(CompressionSettings settings, Backend backend, PrintStream log) {
         this.settings = settings;
@@ -42,20 +50,33 @@ public final class CompressionJob {
         this.log = log;
     }
 
-    /** Where the bits went and how good the result is. */
-    public record Summary(Path out, List<LayerReport> layers, double seconds, double sparsity, double bitsPerWeight,
-                          long denseBytes, long packedBytes, PerplexityResult dense, PerplexityResult compressed) {
+    /** The plot of the schedule, beside pare-report.json. */
+    public static final String PLOT = "pare-schedule.png";
+
+    /**
+     * Where the bits went and how good the result is.
+     *
+     * @param out                 the output folder (null for a dry run without --out)
+     * @param bitsPerWeight       packed bits over every parameter of the model (embeddings and head stay F16)
+     * @param linearBitsPerWeight packed bits over the compressed linears' weights alone
+     * @param schedule            the per-layer sparsities the run used (null for quantize-only methods)
+     */
+    public record Summary(Path out, List<LayerReport> layers, double seconds, double sparsity, double bitsPerWeight, double linearBitsPerWeight,
+                          long denseBytes, long packedBytes, PerplexityResult dense, PerplexityResult compressed, Schedule schedule) {
     }
 
     public Summary run() {
-        OutputCheckpoint.checkTarget(settings.model(), settings.out());
+        if (settings.out() != null) OutputCheckpoint.checkTarget(settings.model(), settings.out());
         String evalText = readEvalText();
         long start = System.nanoTime();
         try (LoadedModel model = LoadedModel.open(settings.model())) {
             CausalLM lm = model.model();
             int context = lm.config().contextLength();
-            List<String> linearNames = checkLayers(lm);
+            List<LayerShape> shapes = checkLayers(lm);
+            List<String> linearNames = shapes.stream().map(LayerShape::name).toList();
             CalibrationSet calibration = settings.needsCalibration() ? calibration(model, context) : null;
+            Schedule schedule = CompressionSettings.pruning(settings.method()) ? schedule(lm, calibration, shapes) : null;
+            if (settings.dryRun()) return dryRun(schedule, calibration, start);
             PerplexityResult dense = evalText == null ? null : evaluate(model, evalText, "dense");
 
             LayerMethod method = settings.layerMethod();
@@ -63,13 +84,14 @@ public final class CompressionJob {
                     calibration == null ? "" : ", calibration " + calibration.origin());
             OutputCheckpoint out = OutputCheckpoint.begin(model, settings.out(), linearNames); // Ctrl-C from here on removes it
             try {
-                SparsitySchedule schedule = SparsitySchedule.uniform(settings.targetSparsity());
-                CompressionPipeline pipeline = new CompressionPipeline(lm, backend, method, schedule, settings.isTrueSequential(),
+                SparsitySchedule perLayer = schedule != null ? schedule : SparsitySchedule.uniform(settings.targetSparsity());
+                CompressionPipeline pipeline = new CompressionPipeline(lm, backend, method, perLayer, settings.isTrueSequential(),
                         settings.bits(), settings.groupSize(), log);
                 long packedBits = 0;
                 List<LayerReport> reports = new ArrayList<>();
                 PackedBits counter = new PackedBits();
-                reports.addAll(pipeline.run(calibration, (index, block) -> {
+                // The pre-pass may have needed calibration that the method does not (magnitude with a non-uniform schedule).
+                reports.addAll(pipeline.run(method.needsCalibration() ? calibration : null, (index, block) -> {
                     out.accept(index, block);
                     counter.add(block);
                 }));
@@ -89,7 +111,8 @@ public final class CompressionJob {
                 }
                 packedBits += counter.bits;
                 Summary summary = new Summary(out.target(), reports, seconds, counter.sparsity(), (double) packedBits / (denseBits / 16),
-                        denseBits / 8, packedBits / 8, dense, compressed);
+                        (double) counter.bits / counter.weights, denseBits / 8, packedBits / 8, dense, compressed, schedule);
+                if (schedule != null) new SchedulePlot(schedule, reachedLog10(schedule, reports)).write(out.file(PLOT), line -> log.println("  " + line));
                 writeReport(out.file("pare-report.json"), summary, calibration);
                 out.commit();
                 return summary;
@@ -97,6 +120,64 @@ public final class CompressionJob {
                 out.close();
             }
         }
+    }
+
+    /**
+     * The per-layer sparsities: uniform needs nothing but the shapes; OWL and hessian run the dense pre-pass first.
+     * A real run logs the table; a dry run prints it (the caller does).
+     */
+    private Schedule schedule(CausalLM lm, CalibrationSet calibration, List<LayerShape> shapes) {
+        ScheduleSettings s = settings.schedule();
+        double target = settings.targetSparsity();
+        Schedule schedule;
+        if (s.isUniform()) {
+            schedule = Schedule.uniform(s, target, shapes);
+        } else {
+            long t0 = System.nanoTime();
+            List<BlockStatistics> statistics = new DensePrepass(lm, backend, settings.percdamp(), s.owlM(), log).run(calibration);
+            schedule = Schedule.of(s, target, statistics);
+            prepassSeconds = (System.nanoTime() - t0) / 1e9;
+            log.printf(Locale.ROOT, "schedule pre-pass done in %.1f s%n", prepassSeconds);
+        }
+        if (!settings.dryRun() && !s.isUniform()) schedule.printTable(log);
+        return schedule;
+    }
+
+    /**
+     * --dry-run: the schedule only. Without --out nothing is written; with --out the folder receives pare-report.json
+     * (settings, calibration, schedule; no layers, no totals) and the plot, but no model — so the schedule can be looked
+     * at before hours of compression are spent on it.
+     */
+    private Summary dryRun(Schedule schedule, CalibrationSet calibration, long start) {
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Summary summary = new Summary(settings.out(), List.of(), seconds, Double.NaN, Double.NaN, Double.NaN, 0, 0, null, null, schedule);
+        if (settings.out() != null) {
+            try {
+                Files.createDirectories(settings.out());
+            } catch (IOException e) {
+                throw new PareException("--out " + settings.out() + ": cannot create (" + e.getMessage() + ")");
+            }
+            if (schedule != null) new SchedulePlot(schedule, null).write(settings.out().resolve(PLOT), log::println);
+            writeReport(settings.out().resolve("pare-report.json"), summary, calibration);
+        }
+        return summary;
+    }
+
+    /** Per schedule entry, log₁₀ of the relative error compression reached (a block's: the parameter-weighted mean of its linears'). */
+    static double[] reachedLog10(Schedule schedule, List<LayerReport> reports) {
+        List<Schedule.Entry> entries = schedule.entries();
+        double[] out = new double[entries.size()];
+        for (int u = 0; u < out.length; u++) {
+            Schedule.Entry e = entries.get(u);
+            double weighted = 0, params = 0;
+            for (LayerReport r : reports) {
+                if (r.block() != e.block() || (e.name() != null && !e.name().equals(r.name())) || Double.isNaN(r.relError())) continue;
+                weighted += (double) r.rows() * r.columns() * r.relError();
+                params += (double) r.rows() * r.columns();
+            }
+            out[u] = params == 0 ? Double.NaN : Math.log10(Math.max(1e-12, weighted / params));
+        }
+        return out;
     }
 
     /** Packed bits and zeros of the compressed linears, counted as each block is written. */
@@ -121,6 +202,7 @@ public final class CompressionJob {
         StringBuilder s = new StringBuilder(settings.method());
         if (settings.nm() != null) s.append(" ").append(settings.nm());
         else if (settings.sparsity() > 0) s.append(String.format(Locale.ROOT, " %.0f%%", 100 * settings.sparsity()));
+        if (!settings.schedule().isUniform()) s.append(" (mean, ").append(ScheduleSettings.name(settings.schedule().scheduler())).append(" schedule)");
         if (settings.bits() > 0) s.append(" ").append(new QuantGrid(settings.bits(), settings.symmetric()))
                 .append(settings.groupSize() > 0 ? " g" + settings.groupSize() : " per-channel");
         if (settings.actOrder()) s.append(" act-order");
@@ -129,17 +211,17 @@ public final class CompressionJob {
         return s.toString();
     }
 
-    /** Names of every linear to compress; N:M must tile each one's columns (checked before anything is written). */
-    private List<String> checkLayers(CausalLM lm) {
-        List<String> names = new ArrayList<>();
+    /** Every linear to compress; N:M must tile each one's columns (checked before anything is written). */
+    private List<LayerShape> checkLayers(CausalLM lm) {
+        List<LayerShape> shapes = new ArrayList<>();
         for (int i = 0; i < lm.layers(); i++) {
             for (Linear l : lm.block(i).linears()) {
                 if (settings.nm() != null) settings.nm().requireDivides(l.columns(), l.name());
-                names.add(l.name());
+                shapes.add(new LayerShape(i, l.name(), l.rows(), l.columns()));
             }
             lm.unloadBlock(i);
         }
-        return names;
+        return shapes;
     }
 
     private CalibrationSet calibration(LoadedModel model, int context) {
@@ -202,12 +284,24 @@ public final class CompressionJob {
         m.put("percdamp", settings.percdamp());
         m.put("true_sequential", settings.isTrueSequential());
         root.put("seed", settings.seed());
+        root.put("dry_run", settings.dryRun());
         if (calibration != null) {
             ObjectNode c = root.putObject("calibration");
             c.put("source", calibration.origin());
             c.put("samples", calibration.samples());
             c.put("seqlen", calibration.seqlen());
         }
+        if (s.schedule() != null) {
+            ObjectNode schedule = root.putObject("schedule");
+            s.schedule().writeJson(schedule);
+            putNumber(schedule, "prepass_seconds", prepassSeconds);
+            schedule.put("plot", PLOT);
+        }
+        if (settings.dryRun()) {
+            write(json, root, file);
+            return;
+        }
+        boolean pruned = CompressionSettings.pruning(settings.method());
         ArrayNode layers = root.putArray("layers");
         for (LayerReport r : s.layers()) {
             ObjectNode l = layers.addObject();
@@ -223,6 +317,9 @@ public final class CompressionJob {
             putNumber(l, "obs_loss", r.obsLoss());
             putNumber(l, "rel_error", r.relError());
             l.put("dead_columns", r.dead());
+            long size = (long) r.rows() * r.columns();
+            long packed = PackedSize.linearBits(r.rows(), r.columns(), size - Math.round(r.sparsity() * size), pruned, settings.nm(), r.bits(), r.groupSize());
+            l.put("packed_bits_per_weight", (double) packed / size);
             l.put("seconds", r.seconds());
         }
         ObjectNode t = root.putObject("totals");
@@ -234,6 +331,8 @@ public final class CompressionJob {
         t.put("dense_f16_bytes", s.denseBytes());
         t.put("packed_bytes", s.packedBytes());
         t.put("bits_per_weight", s.bitsPerWeight());
+        t.put("linear_bits_per_weight", s.linearBitsPerWeight());
+        t.put("linear_size_ratio_vs_f16", s.linearBitsPerWeight() / 16);
         t.put("size_ratio_vs_f16", (double) s.packedBytes() / s.denseBytes());
         if (s.dense() != null) {
             ObjectNode p = root.putObject("perplexity");
@@ -243,6 +342,10 @@ public final class CompressionJob {
             p.put("dense", s.dense().perplexity());
             p.put("compressed", s.compressed().perplexity());
         }
+        write(json, root, file);
+    }
+
+    private static void write(ObjectMapper json, ObjectNode root, Path file) {
         try {
             json.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), root);
         } catch (IOException e) {

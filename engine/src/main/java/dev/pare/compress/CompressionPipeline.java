@@ -139,11 +139,11 @@ public final class CompressionPipeline {
         FloatMatrix delta = FloatMatrix.allocate(arena, w.rows(), w.cols());
         for (long i = 0, n = w.size(); i < n; i++)
             delta.segment().setAtIndex(FloatMatrix.F32, i, w.segment().getAtIndex(FloatMatrix.F32, i) - compressed.segment().getAtIndex(FloatMatrix.F32, i));
-        return quadraticForm(delta, h, arena) / quadraticForm(w, h, arena);
+        return quadraticForm(delta, h, backend, arena) / quadraticForm(w, h, backend, arena);
     }
 
     /** tr(A H Aᵀ) = Σ_r a_r·H·a_rᵀ, with A·H as a linear (H is symmetric). */
-    private double quadraticForm(FloatMatrix a, FloatMatrix h, Arena arena) {
+    public static double quadraticForm(FloatMatrix a, FloatMatrix h, Backend backend, Arena arena) {
         FloatMatrix ah = FloatMatrix.allocate(arena, a.rows(), a.cols());
         backend.linear(a, h, null, ah);
         double sum = 0;

@@ -1,6 +1,7 @@
 package dev.pare.compress;
 
 import dev.pare.PareException;
+import dev.pare.compress.schedule.ScheduleSettings;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,14 +14,29 @@ import java.util.List;
  * @param trueSequential null for the method's reference default (GPTQ: on; the pruners: off)
  * @param seqlen         calibration window length, null for min(2048, the model's context)
  * @param evalSeqlen     evaluation window length, null for the same default
+ * @param out            null only for a dry run (which then prints the schedule and writes nothing)
+ * @param schedule       how the per-layer sparsities are chosen around the target {@code sparsity}
+ * @param dryRun         compute and print the schedule, compress nothing
  */
 public record CompressionSettings(Path model, Path out, String method, double sparsity, NmPattern nm, int bits, boolean symmetric,
                                   int groupSize, boolean actOrder, boolean staticGroups, int blocksize, double percdamp,
                                   Boolean trueSequential, Path calibText, Path calibTokens, int nsamples, Integer seqlen, long seed,
-                                  Path evalText, Path evalWikitext2, Integer evalSeqlen, List<String> command) {
+                                  Path evalText, Path evalWikitext2, Integer evalSeqlen, List<String> command,
+                                  ScheduleSettings schedule, boolean dryRun) {
     public static final List<String> METHODS = List.of("magnitude", "wanda", "sparsegpt", "gptq", "rtn");
 
+    /** Uniform sparsity, a real run. */
+    public CompressionSettings(Path model, Path out, String method, double sparsity, NmPattern nm, int bits, boolean symmetric,
+                               int groupSize, boolean actOrder, boolean staticGroups, int blocksize, double percdamp,
+                               Boolean trueSequential, Path calibText, Path calibTokens, int nsamples, Integer seqlen, long seed,
+                               Path evalText, Path evalWikitext2, Integer evalSeqlen, List<String> command) {
+        this(model, out, method, sparsity, nm, bits, symmetric, groupSize, actOrder, staticGroups, blocksize, percdamp, trueSequential,
+                calibText, calibTokens, nsamples, seqlen, seed, evalText, evalWikitext2, evalSeqlen, command, ScheduleSettings.UNIFORM, false);
+    }
+
     public CompressionSettings {
+        if (out == null && !dryRun) throw new PareException("--out is required (unless --dry-run)");
+        if (schedule == null) schedule = ScheduleSettings.UNIFORM;
         if (!METHODS.contains(method)) throw new PareException("--method '" + method + "': expected one of " + String.join(", ", METHODS));
         if (!(sparsity >= 0 && sparsity < 1)) throw new PareException("--sparsity " + sparsity + ": expected a fraction in [0, 1)");
         if (bits != 0 && (bits < 2 || bits > 8)) throw new PareException("--bits " + bits + ": expected 2 to 8");
@@ -43,14 +59,25 @@ public record CompressionSettings(Path model, Path out, String method, double sp
         if (calibrated(method) && calibText == null && calibTokens == null)
             throw new PareException("--method " + method + " needs calibration data: give --calib TEXT_FILE or --calib-tokens FILE");
         if (evalText != null && evalWikitext2 != null) throw new PareException("--eval and --eval-wikitext2 both given: choose one");
+        if (!schedule.isUniform()) {
+            String flag = "--scheduler " + ScheduleSettings.name(schedule.scheduler());
+            if (!prunes) throw new PareException(flag + " sets per-layer sparsity: --method " + method + " only quantizes (use sparsegpt with --bits)");
+            if (nm != null) throw new PareException(flag + " and --nm " + nm + " both given: N:M fixes every layer's sparsity at N/M");
+            schedule.checkTarget(sparsity);
+            if (calibText == null && calibTokens == null)
+                throw new PareException(flag + " needs calibration data for its dense pre-pass: give --calib TEXT_FILE or --calib-tokens FILE");
+        }
+        if (dryRun && (evalText != null || evalWikitext2 != null))
+            throw new PareException("--dry-run compresses nothing: --eval and --eval-wikitext2 do not apply");
     }
 
     static boolean pruning(String method) {
         return method.equals("magnitude") || method.equals("wanda") || method.equals("sparsegpt");
     }
 
+    /** Calibration data is read for the method's Hessians or for the scheduler's dense pre-pass. */
     public boolean needsCalibration() {
-        return calibrated(method);
+        return calibrated(method) || !schedule.isUniform();
     }
 
     static boolean calibrated(String method) {
@@ -73,7 +100,7 @@ public record CompressionSettings(Path model, Path out, String method, double sp
         };
     }
 
-    /** The schedule's target for every layer: uniform here (the Hessian scheduler plugs in here). */
+    /** The target s*: every layer's sparsity under the uniform schedule, the parameter-weighted mean under the others. */
     public double targetSparsity() {
         return nm != null ? nm.sparsity() : sparsity;
     }

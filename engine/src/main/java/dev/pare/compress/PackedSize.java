@@ -19,8 +19,20 @@ public final class PackedSize {
      * @param groupSize 0 for one grid per row
      */
     public static long linearBits(FloatMatrix w, boolean pruned, NmPattern nm, int bits, int groupSize) {
-        long rows = w.rows(), cols = w.cols(), size = rows * cols;
-        long nnz = pruned ? size - Math.round(CompressionPipeline.zeros(w) * size) : size;
+        long size = w.size(), zeros = 0;
+        if (pruned) for (long i = 0; i < size; i++) if (w.segment().getAtIndex(FloatMatrix.F32, i) == 0f) zeros++;
+        return linearBits(w.rows(), w.cols(), size - zeros, pruned, nm, bits, groupSize);
+    }
+
+    /**
+     * The same from the counts alone, for a layer of {@code rows × cols} that keeps {@code nnz} weights. A weight that
+     * the grid rounds to zero is stored as pruned (the structure already says where the zeros are).
+     */
+    public static long linearBits(long rows, long cols, long nnz, boolean pruned, NmPattern nm, int bits, int groupSize) {
+        long size = rows * cols;
+        if (!pruned) nnz = size;
+        // N:M formats store exactly M−N values per group of M, zeros among them included.
+        if (pruned && nm != null) nnz = size / nm.m() * (nm.m() - nm.n());
         long values = nnz * (bits > 0 ? bits : 16);
         long structure = !pruned ? 0 : nm != null ? nnz * (32 - Integer.numberOfLeadingZeros(nm.m() - 1)) : size;
         long groups = bits == 0 ? 0 : groupSize > 0 ? (cols + groupSize - 1) / groupSize : 1;

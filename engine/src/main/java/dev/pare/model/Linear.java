@@ -22,6 +22,11 @@ public record Linear(String name, FloatMatrix weight, FloatMatrix bias, boolean 
 
     /** The layer's short name within its block ("self_attn.q_proj"), as the references print it. */
     public String shortName() {
+        return shortName(name);
+    }
+
+    /** The short name within its block of a checkpoint tensor name ("model.layers.0.self_attn.q_proj.weight" → "self_attn.q_proj"). */
+    public static String shortName(String name) {
         String n = name.endsWith(".weight") ? name.substring(0, name.length() - ".weight".length()) : name;
         int layer = n.indexOf(".layers.");
         if (layer < 0) layer = n.indexOf(".h.");
