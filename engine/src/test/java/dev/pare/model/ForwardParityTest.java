@@ -35,6 +35,7 @@ class ForwardParityTest {
         try (LoadedModel m = LoadedModel.open(dir.get());
              SafetensorsFile ref = SafetensorsFile.open(dir.get().resolve("reference_logits.safetensors"))) {
             double err = LogitParity.maxRelativeError(m.model(), backend, ref.get("input_ids"), ref.get("logits"));
+            System.out.printf("forward parity %-20s relative L2 error %.3e%n", name, err);
             assertTrue(err <= 1e-4, name + ": relative L2 error of the logits " + err + " > 1e-4");
         }
     }

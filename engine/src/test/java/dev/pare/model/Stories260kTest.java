@@ -59,6 +59,7 @@ class Stories260kTest {
             var ids2 = new Tensor("input_ids", ids.dtype(), new long[]{1, ids.shape()[0]}, ids.data());
             var logits3 = new Tensor("logits", logits.dtype(), new long[]{1, logits.shape()[0], logits.shape()[1]}, logits.data());
             double err = LogitParity.maxRelativeError(m.model(), backend, ids2, logits3);
+            System.out.printf("forward parity %-20s relative L2 error %.3e%n", "stories260K", err);
             assertTrue(err <= 1e-4, "relative L2 error of the logits " + err + " > 1e-4");
         }
     }
