@@ -1,5 +1,8 @@
 package dev.pare;
 
+import dev.pare.util.ProjectFiles;
+import java.util.Optional;
+
 import org.junit.jupiter.api.Assumptions;
 
 import java.nio.file.Files;
@@ -15,18 +18,14 @@ public final class SharedTestData {
 
     /** The repository root: the first folder, walking up from the working directory, that holds models/pare-demo. */
     public static Path projectRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
-            if (Files.isDirectory(p.resolve("models/pare-demo"))) return p;
-        throw new IllegalStateException("no models/pare-demo above " + Path.of("").toAbsolutePath());
+        return ProjectFiles.root();
     }
 
     /** {@code <root>/../shared/<relative>}, or the test is skipped when it is absent. */
     public static Path shared(String relative) {
-        Path shared = projectRoot().resolve("../shared").normalize();
-        Assumptions.assumeTrue(Files.isDirectory(shared), "../shared not present: " + relative);
-        Path p = shared.resolve(relative);
-        Assumptions.assumeTrue(Files.exists(p), "../shared not present: " + relative);
-        return p;
+        Optional<Path> p = ProjectFiles.shared(relative);
+        Assumptions.assumeTrue(p.isPresent(), "../shared not present: " + relative);
+        return p.get();
     }
 
     /** A file of the repository, e.g. {@code models/pare-demo/tokenizer.json}. */

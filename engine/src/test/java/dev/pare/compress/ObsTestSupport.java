@@ -7,7 +7,7 @@ import java.lang.foreign.Arena;
 import java.util.Random;
 
 /** Random layer problems and plainly written double-precision oracles for the compression tests. */
-final class ObsTestSupport {
+public final class ObsTestSupport {
     private ObsTestSupport() {
     }
 
@@ -40,7 +40,7 @@ final class ObsTestSupport {
     }
 
     /** A⁻¹ of a symmetric positive definite matrix by Gauss-Jordan elimination, in double. */
-    static double[][] inverse(double[][] a) {
+    public static double[][] inverse(double[][] a) {
         int n = a.length;
         double[][] m = new double[n][2 * n];
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,7 @@
 package dev.pare.compress.schedule;
 
+import dev.pare.compress.ObsTestSupport;
+
 import dev.pare.backend.Backend;
 import dev.pare.backend.CpuBackend;
 import dev.pare.compress.Hessian;
@@ -112,31 +114,8 @@ class PruningLossEstimateTest {
         assertEquals(1.0, curve.relative(1), 1e-6);
     }
 
-    /** A⁻¹ by Gauss-Jordan with partial pivoting, in double. */
     static double[][] inverse(double[][] a) {
-        int n = a.length;
-        double[][] m = new double[n][2 * n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(a[i], 0, m[i], 0, n);
-            m[i][n + i] = 1;
-        }
-        for (int p = 0; p < n; p++) {
-            int best = p;
-            for (int i = p + 1; i < n; i++) if (Math.abs(m[i][p]) > Math.abs(m[best][p])) best = i;
-            double[] t = m[p];
-            m[p] = m[best];
-            m[best] = t;
-            double piv = m[p][p];
-            for (int j = 0; j < 2 * n; j++) m[p][j] /= piv;
-            for (int i = 0; i < n; i++) {
-                if (i == p) continue;
-                double f = m[i][p];
-                if (f != 0) for (int j = 0; j < 2 * n; j++) m[i][j] -= f * m[p][j];
-            }
-        }
-        double[][] inv = new double[n][n];
-        for (int i = 0; i < n; i++) System.arraycopy(m[i], n, inv[i], 0, n);
-        return inv;
+        return ObsTestSupport.inverse(a);
     }
 
     /** The lower Cholesky factor L of a symmetric positive definite A = LLᵀ, in double. */
