@@ -1,17 +1,19 @@
 package dev.pare.backend;
 
 import dev.pare.tensor.FloatMatrix;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.util.Arrays;
+import java.lang.foreign.MemorySegment;
 import java.util.function.IntConsumer;
 
+import static dev.pare.tensor.FloatMatrix.F32;
+
 /**
- * The compression operations of {@link Backend} on the CPU: rows of the OBS sweep are independent, so they run in
- * parallel, each on a heap copy of its 128-column slice with vectorised updates. Cholesky and the triangular inverse
- * are column-parallel dot-product formulations over row-major storage.
+ * The compression operations of {@link Backend} on the CPU. The inner loops are {@link CpuObsKernels} over heap
+ * copies: matrix-multiply tiles for the factorisation ({@link CpuFactorization}) and the lazy update, and the column
+ * sweep with one row per vector lane. Rows of the OBS sweep are independent, so they run in parallel in groups.
+ * Every element is computed in the same order on every path and thread count, so the scalar path, each vector width
+ * and each partition give the same bits.
  */
 final class CpuCompressionOps {
     /** Runs body(0 … tasks−1) on the backend's workers. */
@@ -19,55 +21,32 @@ final class CpuCompressionOps {
         void run(int tasks, IntConsumer body);
     }
 
+    /** Rows per task of the column sweep (a multiple of its lanes): their block slices stay in L1 beside Hinv's rows. */
+    private static final int SWEEP_ROWS = 16;
+    /** Tiles of rows per task of the lazy update. */
+    private static final int LAZY_ROW_TILES = 16;
+    /** Packed Hinv per task of the lazy update: a group of panels (128 KiB) stays in L2 while the task's rows pass. */
+    private static final int LAZY_GROUP_BYTES = 128 << 10;
+
     private final Backend linear;
     private final ParallelFor parallel;
     private final int threads;
-    /** null: the scalar path (the oracle the vector path is tested against). */
-    private final VectorSpecies<Float> species;
+    private final CpuObsKernels kernels;
+    /** The column sweep of rows left over below a multiple of the vector sweep's lanes. */
+    private final CpuObsKernels scalarKernels = new CpuObsScalarKernels();
+    private final CpuFactorization factorization;
 
+    /** species: the vector kernels' species, chosen once here; null for the scalar path (the reference the vector path is tested against). */
     CpuCompressionOps(Backend linear, ParallelFor parallel, int threads, VectorSpecies<Float> species) {
         this.linear = linear;
         this.parallel = parallel;
         this.threads = threads;
-        this.species = species;
+        this.kernels = species == null ? new CpuObsScalarKernels() : CpuObsVectorKernels.forSpecies(species);
+        this.factorization = new CpuFactorization(kernels, parallel, threads);
     }
 
     private void parallel(int n, IntConsumer body) {
         parallel.run(n, body);
-    }
-
-    // ---- vector helpers over heap arrays: species chosen once, loopBound, scalar tail ----
-
-    /** y[yo … yo+n) += a · x[xo … xo+n) */
-    private void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
-        int i = 0;
-        if (species != null) {
-            FloatVector va = FloatVector.broadcast(species, a);
-            for (int bound = species.loopBound(n); i < bound; i += species.length()) {
-                FloatVector vx = FloatVector.fromArray(species, x, xo + i);
-                va.fma(vx, FloatVector.fromArray(species, y, yo + i)).intoArray(y, yo + i);
-            }
-        }
-        for (; i < n; i++) y[yo + i] += a * x[xo + i];
-    }
-
-    /** Σ x[xo+i]·y[yo+i], i < n */
-    private float dot(float[] x, int xo, float[] y, int yo, int n) {
-        int i = 0;
-        float sum = 0;
-        if (species != null) {
-            FloatVector acc0 = FloatVector.zero(species), acc1 = FloatVector.zero(species);
-            int step = species.length();
-            for (int bound = species.loopBound(n) - step; i < bound; i += 2 * step) {
-                acc0 = FloatVector.fromArray(species, x, xo + i).fma(FloatVector.fromArray(species, y, yo + i), acc0);
-                acc1 = FloatVector.fromArray(species, x, xo + i + step).fma(FloatVector.fromArray(species, y, yo + i + step), acc1);
-            }
-            for (int bound = species.loopBound(n); i < bound; i += step)
-                acc0 = FloatVector.fromArray(species, x, xo + i).fma(FloatVector.fromArray(species, y, yo + i), acc0);
-            sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < n; i++) sum += x[xo + i] * y[yo + i];
-        return sum;
     }
 
     // ---- Hessian ----
@@ -91,136 +70,132 @@ final class CpuCompressionOps {
 
     // ---- H → upper Cholesky factor of H⁻¹ ----
 
-    /**
-     * With J the reversal permutation: JHJ = MMᵀ (lower Cholesky) gives H = RRᵀ with R = JMJ upper triangular, so
-     * H⁻¹ = (R⁻¹)ᵀR⁻¹ and U = R⁻¹ = J·M⁻¹·J is the upper factor — one factorisation and one triangular inverse.
-     */
     boolean inverseCholeskyUpper(FloatMatrix h) {
-        int n = h.rows();
-        float[] g = new float[n * n];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j <= i; j++) g[i * n + j] = h.get(n - 1 - i, n - 1 - j);
-        if (!choleskyLower(g, n)) return false;
-        float[] t = inverseLowerTransposed(g, n);
-        // U[i][j] = M⁻¹[n−1−i][n−1−j] = T[n−1−j][n−1−i] (T = (M⁻¹)ᵀ)
-        parallel(n, i -> {
-            for (int j = 0; j < n; j++) h.set(i, j, j < i ? 0f : t[(n - 1 - j) * n + (n - 1 - i)]);
-        });
-        return true;
-    }
-
-    /** In place, row-major lower triangle: A = LLᵀ. Column j's entries below the diagonal are independent dot products. */
-    private boolean choleskyLower(float[] a, int n) {
-        for (int j = 0; j < n; j++) {
-            float d = a[j * n + j] - dot(a, j * n, a, j * n, j);
-            if (!(d > 0) || !Float.isFinite(d)) return false;
-            float ljj = (float) Math.sqrt(d);
-            a[j * n + j] = ljj;
-            final int col = j;
-            int rows = n - j - 1;
-            if (rows > 256) {
-                int chunks = Math.min(threads * 4, rows / 64 + 1);
-                parallel(chunks, c -> {
-                    for (int i = col + 1 + c; i < n; i += chunks) a[i * n + col] = (a[i * n + col] - dot(a, i * n, a, col * n, col)) / ljj;
-                });
-            } else {
-                for (int i = col + 1; i < n; i++) a[i * n + col] = (a[i * n + col] - dot(a, i * n, a, col * n, col)) / ljj;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * T = (L⁻¹)ᵀ for lower L: row j of T is column j of L⁻¹, the forward substitution L·x = e_j, whose entries are
-     * dot products of L's rows with the x found so far — independent across j.
-     */
-    private float[] inverseLowerTransposed(float[] l, int n) {
-        float[] t = new float[n * n];
-        parallel(n, j -> {
-            int row = j * n;
-            t[row + j] = 1f / l[j * n + j];
-            for (int i = j + 1; i < n; i++) t[row + i] = -dot(l, i * n + j, t, row + j, i - j) / l[i * n + i];
-        });
-        return t;
+        return factorization.inverseCholeskyUpper(h);
     }
 
     // ---- the OBS sweep ----
 
     byte[] obsBlockMask(FloatMatrix w, FloatMatrix hinv, int i1, int i2, double sparsity) {
-        int rows = w.rows(), count = i2 - i1;
-        float[] saliency = new float[rows * count];
-        for (int r = 0; r < rows; r++)
-            for (int i = 0; i < count; i++) {
-                float d = hinv.get(i1 + i, i1 + i), v = w.get(r, i1 + i);
-                saliency[r * count + i] = v * v / (d * d);
+        int rows = w.rows(), count = i2 - i1, size = rows * count;
+        if (size == 0) return new byte[0];
+        float[] saliency = new float[size];
+        int[] keys = new int[size];
+        float[] d = new float[count];
+        for (int i = 0; i < count; i++) d[i] = hinv.get(i1 + i, i1 + i);
+        int chunk = Math.max(1, CpuFactorization.ceilDiv(rows, 4 * threads));
+        parallel(CpuFactorization.ceilDiv(rows, chunk), t -> {
+            float[] row = new float[count];
+            for (int r = t * chunk, end = Math.min(rows, r + chunk); r < end; r++) {
+                MemorySegment.copy(w.segment(), F32, w.rowOffset(r) + (long) i1 * Float.BYTES, row, 0, count);
+                for (int i = 0, k = r * count; i < count; i++, k++) {
+                    saliency[k] = row[i] * row[i] / (d[i] * d[i]);
+                    keys[k] = orderKey(saliency[k]);
+                }
             }
-        float[] sorted = saliency.clone();
-        Arrays.sort(sorted);
-        float thresh = sorted[(int) (saliency.length * sparsity)];
-        byte[] mask = new byte[saliency.length];
-        for (int k = 0; k < mask.length; k++) mask[k] = (byte) (saliency[k] <= thresh ? 1 : 0);
+        });
+        // The reference's sorted[⌊n·sparsity⌋], found by selection rather than by sorting the whole block.
+        float thresh = fromOrderKey(kthSmallestKey(keys, Math.min(size - 1, (int) (size * sparsity))));
+        byte[] mask = new byte[size];
+        for (int k = 0; k < size; k++) mask[k] = (byte) (saliency[k] <= thresh ? 1 : 0);
         return mask;
     }
 
+    /**
+     * Float.compare's order (Arrays.sort's: −0 before +0, NaN last) as unsigned int order: Float.floatToIntBits (one
+     * NaN), negatives' magnitude bits flipped, then the sign bit flipped.
+     */
+    static int orderKey(float f) {
+        int bits = Float.floatToIntBits(f);
+        return (bits < 0 ? bits ^ Integer.MAX_VALUE : bits) ^ Integer.MIN_VALUE;
+    }
+
+    static float fromOrderKey(int key) {
+        int bits = key ^ Integer.MIN_VALUE;
+        return Float.intBitsToFloat(bits < 0 ? bits ^ Integer.MAX_VALUE : bits);
+    }
+
+    /** The k-th smallest of keys as unsigned ints: a radix select on the top, then the bottom 16 bits; linear, no worst case. */
+    static int kthSmallestKey(int[] keys, int k) {
+        int[] counts = new int[1 << 16];
+        for (int key : keys) counts[key >>> 16]++;
+        int high = 0;
+        while (k >= counts[high]) k -= counts[high++];
+        java.util.Arrays.fill(counts, 0);
+        for (int key : keys) if (key >>> 16 == high) counts[key & 0xffff]++;
+        int low = 0;
+        while (k >= counts[low]) k -= counts[low++];
+        return high << 16 | low;
+    }
+
     void obsBlock(ObsBlock b) {
-        int count = b.count(), i1 = b.i1();
-        // The block of Hinv on the heap, row-major: every row's sweep reads all of it.
+        int count = b.count(), i1 = b.i1(), rows = b.w().rows();
+        // The block of Hinv on the heap, row-major upper triangle: every row's sweep reads all of it.
         float[] hinv1 = new float[count * count];
         for (int i = 0; i < count; i++)
-            for (int j = i; j < count; j++) hinv1[i * count + j] = b.hinv().get(i1 + i, i1 + j);
-        parallel(b.w().rows(), r -> sweepRow(b, r, hinv1));
+            MemorySegment.copy(b.hinv().segment(), F32, b.hinv().rowOffset(i1 + i) + (long) (i1 + i) * Float.BYTES, hinv1, i * count + i, count - i);
+        int lanes = kernels.sweepLanes(), perTask = lanes * Math.max(1, SWEEP_ROWS / lanes);
+        parallel(CpuFactorization.ceilDiv(rows, perTask), t -> {
+            int r0 = t * perTask, r1 = Math.min(rows, r0 + perTask), r = r0;
+            for (; r + lanes <= r1; r += lanes) sweep(b, hinv1, r, kernels);
+            // Rows left over below a multiple of the lanes: one at a time, the same steps in scalar code.
+            for (; r < r1; r++) sweep(b, hinv1, r, scalarKernels);
+        });
     }
 
-    private void sweepRow(ObsBlock b, int r, float[] hinv1) {
-        int count = b.count(), i1 = b.i1();
-        float[] w1 = new float[count];
-        for (int i = 0; i < count; i++) w1[i] = b.w().get(r, i1 + i);
-        boolean[] pruned = new boolean[count];
-        if (b.mask() != null) for (int i = 0; i < count; i++) pruned[i] = b.mask()[r * count + i] != 0;
-        double loss = 0;
-        for (int i = 0; i < count; i++) {
-            float w = w1[i], d = hinv1[i * count + i];
-            if (b.prunen() != 0 && i % b.prunem() == 0) pruneNofM(w1, hinv1, count, i, b.prunen(), b.prunem(), pruned);
-            float q = pruned[i] ? 0f : w;
-            if (b.quantized()) q = dev.pare.compress.QuantGrid.quantize(q, b.scale().get(r, i), b.zero().get(r, i), b.maxq());
-            float err = (w - q) / d;
-            loss += (double) ((w - q) * (w - q)) / ((double) d * d);
-            axpy(-err, hinv1, i * count + i, w1, i, count - i);
-            w1[i] = q;
-            b.err().set(r, i, err);
+    /** Rows [r0, r0 + L) of the block through k, L = k.sweepLanes(), on heap copies of their slices. */
+    private static void sweep(ObsBlock b, float[] hinv1, int r0, CpuObsKernels k) {
+        int count = b.count(), i1 = b.i1(), lanes = k.sweepLanes(), size = count * lanes;
+        FloatMatrix wm = b.w();
+        float[] w = new float[size], err = new float[size], mask = null, scale = null, zero = null;
+        double[] loss = new double[lanes];
+        for (int lane = 0; lane < lanes; lane++)
+            MemorySegment.copy(wm.segment(), F32, wm.rowOffset(r0 + lane) + (long) i1 * Float.BYTES, w, lane * count, count);
+        // scale, zero and err hold just the block's columns, so these rows are one contiguous run.
+        if (b.quantized()) {
+            MemorySegment.copy(b.scale().segment(), F32, b.scale().rowOffset(r0), scale = new float[size], 0, size);
+            MemorySegment.copy(b.zero().segment(), F32, b.zero().rowOffset(r0), zero = new float[size], 0, size);
         }
-        for (int i = 0; i < count; i++) b.w().set(r, i1 + i, w1[i]);
-        b.losses()[r] += loss / 2;
-    }
-
-    /** Marks the n weights of columns [i, i+m) with the smallest w²/d² (torch.topk(largest=False) order on ties: lower index first). */
-    private static void pruneNofM(float[] w1, float[] hinv1, int count, int i, int n, int m, boolean[] pruned) {
-        int len = Math.min(m, count - i);
-        Integer[] idx = new Integer[len];
-        float[] s = new float[len];
-        for (int j = 0; j < len; j++) {
-            idx[j] = j;
-            float d = hinv1[(i + j) * count + i + j];
-            s[j] = w1[i + j] * w1[i + j] / (d * d);
+        if (b.mask() != null) {
+            mask = new float[size];
+            for (int e = 0, m = r0 * count; e < size; e++, m++) mask[e] = b.mask()[m];
         }
-        Arrays.sort(idx, (a, c) -> Float.compare(s[a], s[c]));
-        for (int k = 0; k < Math.min(n, len); k++) pruned[i + idx[k]] = true;
+        k.sweep(w, hinv1, count, mask, b.prunen(), b.prunem(), scale, zero, b.maxq(), err, loss);
+        for (int lane = 0; lane < lanes; lane++)
+            MemorySegment.copy(w, lane * count, wm.segment(), F32, wm.rowOffset(r0 + lane) + (long) i1 * Float.BYTES, count);
+        MemorySegment.copy(err, 0, b.err().segment(), F32, b.err().rowOffset(r0), size);
+        for (int lane = 0; lane < lanes; lane++) b.losses()[r0 + lane] += loss[lane] / 2;
     }
 
+    /**
+     * W[:, i2:] −= Err · Hinv[i1:i2, i2:], as the reference: the product first, then one subtraction. Hinv's rows are
+     * packed into panels once; tasks are blocks of rows × groups of panels, each on heap copies of its slices.
+     */
     void obsLazyUpdate(FloatMatrix w, FloatMatrix err, FloatMatrix hinv, int i1, int i2) {
-        int cols = w.cols(), rest = cols - i2, count = i2 - i1;
-        if (rest <= 0) return;
-        float[] h = new float[count * rest];
-        for (int k = 0; k < count; k++)
-            for (int c = 0; c < rest; c++) h[k * rest + c] = hinv.get(i1 + k, i2 + c);
-        parallel(w.rows(), r -> {
-            float[] row = new float[rest];
-            for (int c = 0; c < rest; c++) row[c] = w.get(r, i2 + c);
-            for (int k = 0; k < count; k++) {
-                float e = err.get(r, k);
-                if (e != 0) axpy(-e, h, k * rest, row, 0, rest);
-            }
-            for (int c = 0; c < rest; c++) w.set(r, i2 + c, row[c]);
+        int rows = w.rows(), cols = w.cols(), rest = cols - i2, count = i2 - i1;
+        if (rest <= 0 || rows == 0 || count == 0) return;
+        int pw = kernels.panelWidth(), mr = kernels.tileRows(), panels = CpuFactorization.ceilDiv(rest, pw);
+        float[] hp = new float[panels * count * pw];
+        parallel(panels, c -> {
+            int c0 = i2 + c * pw, lanes = Math.min(pw, cols - c0);
+            for (int k = 0; k < count; k++)
+                MemorySegment.copy(hinv.segment(), F32, hinv.rowOffset(i1 + k) + (long) c0 * Float.BYTES, hp, (c * count + k) * pw, lanes);
+        });
+        int group = Math.max(1, LAZY_GROUP_BYTES / (count * pw * Float.BYTES));
+        int groups = CpuFactorization.ceilDiv(panels, group);
+        int rowBlock = LAZY_ROW_TILES * mr, rowBlocks = CpuFactorization.ceilDiv(rows, rowBlock);
+        parallel(rowBlocks * groups, t -> {
+            int r0 = t / groups * rowBlock, r1 = Math.min(rows, r0 + rowBlock), g0 = t % groups * group, g1 = Math.min(panels, g0 + group);
+            int c0 = i2 + g0 * pw, width = (g1 - g0) * pw, lanes = Math.min(width, cols - c0);
+            float[] e = new float[(r1 - r0) * count], c = new float[(r1 - r0) * width];
+            MemorySegment.copy(err.segment(), F32, err.rowOffset(r0), e, 0, (r1 - r0) * count);
+            for (int r = r0; r < r1; r++)
+                MemorySegment.copy(w.segment(), F32, w.rowOffset(r) + (long) c0 * Float.BYTES, c, (r - r0) * width, lanes);
+            for (int i = r0; i < r1; i += mr)
+                for (int p = g0; p < g1; p++)
+                    kernels.tile(Math.min(mr, r1 - i), e, (i - r0) * count, count, hp, p * count * pw, count, c, (i - r0) * width + (p - g0) * pw, width, CpuObsKernels.SUBTRACT);
+            for (int r = r0; r < r1; r++)
+                MemorySegment.copy(c, (r - r0) * width, w.segment(), F32, w.rowOffset(r) + (long) c0 * Float.BYTES, lanes);
         });
     }
 }
