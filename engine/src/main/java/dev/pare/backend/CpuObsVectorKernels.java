@@ -9,12 +9,8 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.io.InputStream;
-import java.lang.constant.ConstantDescs;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link CpuObsKernels} with the Vector API, written once for any species.
@@ -39,39 +35,19 @@ final class CpuObsVectorKernels implements CpuObsKernels {
     private static final VectorSpecies<Float> FH = VectorSpecies.of(float.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
     private static final int DV = D.length();
 
-    private static final Map<VectorSpecies<Float>, CpuObsKernels> COPIES = new ConcurrentHashMap<>();
+    private static final SpeciesCopies<CpuObsKernels> COPIES = new SpeciesCopies<>(CpuObsVectorKernels.class, CpuObsKernels.class);
 
     private CpuObsVectorKernels() {
     }
 
-    @SuppressWarnings("unchecked")
     private static VectorSpecies<Float> speciesOfThisCopy() {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        if (!lookup.lookupClass().isHidden()) return FloatVector.SPECIES_PREFERRED;
-        try {
-            return MethodHandles.classData(lookup, ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpeciesCopies.speciesOf(MethodHandles.lookup());
     }
 
-    /** Kernels for {@code species}: this class for the preferred species, otherwise a hidden copy (one per species). */
+    /** Kernels for {@code species}: this class itself for the preferred species, otherwise a hidden copy (one per species). */
     static CpuObsKernels forSpecies(VectorSpecies<Float> species) {
-        if (species.elementType() != float.class) throw new IllegalArgumentException("not a float species: " + species);
         if (species.equals(F)) return new CpuObsVectorKernels();
-        return COPIES.computeIfAbsent(species, CpuObsVectorKernels::defineCopy);
-    }
-
-    private static CpuObsKernels defineCopy(VectorSpecies<Float> species) {
-        try (InputStream in = CpuObsVectorKernels.class.getResourceAsStream("CpuObsVectorKernels.class")) {
-            if (in == null) throw new IllegalStateException("CpuObsVectorKernels.class is not readable as a resource");
-            MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(in.readAllBytes(), species, true);
-            return (CpuObsKernels) copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class)).invoke();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot define OBS kernels for " + species, e);
-        }
+        return COPIES.forSpecies(species, MethodHandles.lookup());
     }
 
     @Override

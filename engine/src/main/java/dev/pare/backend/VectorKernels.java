@@ -8,15 +8,11 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.io.InputStream;
-import java.lang.constant.ConstantDescs;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.pare.tensor.FloatMatrix.F32;
 
@@ -61,39 +57,19 @@ final class VectorKernels implements Kernels {
     private static final int PACKED_W = 0, PACKED_X = 1, TILE = 2, KEYS = 3, VALUES = 4, QUERIES = 5, SCORES = 6;
     private static final ThreadLocal<float[][]> SCRATCH = new ThreadLocal<>();
 
-    private static final Map<VectorSpecies<Float>, Kernels> COPIES = new ConcurrentHashMap<>();
+    private static final SpeciesCopies<Kernels> COPIES = new SpeciesCopies<>(VectorKernels.class, Kernels.class);
 
     private VectorKernels() {
     }
 
-    @SuppressWarnings("unchecked")
     private static VectorSpecies<Float> speciesOfThisCopy() {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
-        if (!lookup.lookupClass().isHidden()) return FloatVector.SPECIES_PREFERRED;
-        try {
-            return MethodHandles.classData(lookup, ConstantDescs.DEFAULT_NAME, VectorSpecies.class);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
+        return SpeciesCopies.speciesOf(MethodHandles.lookup());
     }
 
     /** Kernels for {@code species}: this class itself for the preferred species, otherwise a hidden copy (one per species). */
     static Kernels forSpecies(VectorSpecies<Float> species) {
-        if (species.elementType() != float.class) throw new IllegalArgumentException("not a float species: " + species);
         if (species.equals(F)) return new VectorKernels();
-        return COPIES.computeIfAbsent(species, VectorKernels::defineCopy);
-    }
-
-    private static Kernels defineCopy(VectorSpecies<Float> species) {
-        try (InputStream in = VectorKernels.class.getResourceAsStream("VectorKernels.class")) {
-            if (in == null) throw new IllegalStateException("VectorKernels.class is not readable as a resource");
-            MethodHandles.Lookup copy = MethodHandles.lookup().defineHiddenClassWithClassData(in.readAllBytes(), species, true);
-            return (Kernels) copy.findConstructor(copy.lookupClass(), MethodType.methodType(void.class)).invoke();
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable e) {
-            throw new IllegalStateException("cannot define vector kernels for " + species, e);
-        }
+        return COPIES.forSpecies(species, MethodHandles.lookup());
     }
 
     @Override
