@@ -35,12 +35,23 @@ final class TimedBackend implements Backend, Residency {
     }
 
     @Override
+    public boolean ownMemory() {
+        return Residency.of(inner).ownMemory();
+    }
+
+    @Override
     public Lease lease() {
         Lease lease = Residency.of(inner).lease();
         return new Lease() {
             @Override
             public Lease keep(FloatMatrix m) {
                 lease.keep(m);
+                return this;
+            }
+
+            @Override
+            public Lease keepTransient(FloatMatrix m) {
+                lease.keepTransient(m);
                 return this;
             }
 
@@ -122,6 +133,11 @@ final class TimedBackend implements Backend, Residency {
     @Override
     public void add(FloatMatrix a, FloatMatrix b) {
         inner.add(a, b);
+    }
+
+    @Override
+    public void copyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width) {
+        inner.copyColumns(src, srcCol, dst, dstCol, width);
     }
 
     @Override

@@ -41,6 +41,19 @@ public interface Backend extends AutoCloseable {
     void add(FloatMatrix a, FloatMatrix b);
 
     /**
+     * dst[:, dstCol … dstCol+width) = src[:, srcCol … srcCol+width), over the rows both have (the same count): the KV
+     * cache's appends and the split of fused q/k/v projections, kept in the backend's memory.
+     */
+    void copyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width);
+
+    /** Checks copyColumns' arguments. */
+    static void checkCopyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width) {
+        if (src.rows() != dst.rows() || width < 0 || srcCol < 0 || dstCol < 0 || srcCol + width > src.cols() || dstCol + width > dst.cols())
+            throw new IllegalArgumentException("copyColumns: " + width + " columns from " + src.rows() + "x" + src.cols() + " at " + srcCol
+                    + " into " + dst.rows() + "x" + dst.cols() + " at " + dstCol);
+    }
+
+    /**
      * Next-token negative log-likelihoods: for each row t of logits [T × vocab], −log softmax(logits[t])[targets[t]],
      * computed stably in double.
      */

@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
@@ -229,6 +230,14 @@ public final class CpuBackend implements Backend {
     public void add(FloatMatrix a, FloatMatrix b) {
         requireSameShape("add", a, b);
         forElementBlocks(a.size(), (from, to) -> kernels.add(a.segment(), b.segment(), from, to));
+    }
+
+    @Override
+    public void copyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width) {
+        Backend.checkCopyColumns(src, srcCol, dst, dstCol, width);
+        long bytes = (long) width * Float.BYTES;
+        for (int r = 0; r < src.rows(); r++)
+            MemorySegment.copy(src.segment(), src.rowOffset(r) + (long) srcCol * Float.BYTES, dst.segment(), dst.rowOffset(r) + (long) dstCol * Float.BYTES, bytes);
     }
 
     @Override

@@ -7,6 +7,7 @@ import dev.pare.backend.cuda.DeviceMatrices;
 import dev.pare.backend.cuda.GpuMath;
 import dev.pare.backend.cuda.GpuOutOfMemoryException;
 import dev.pare.bindings.CudaCheck;
+import dev.pare.bindings.cuda_runtime_api_h;
 import dev.pare.bindings.CudaLibrary;
 import dev.pare.bindings.cublas_api_h;
 import dev.pare.bindings.cusolverDn_h;
@@ -95,6 +96,14 @@ public final class CudaBackend implements Backend, Residency {
         public Lease keep(FloatMatrix m) {
             synchronized (CudaBackend.this) {
                 lease.keep(m);
+            }
+            return this;
+        }
+
+        @Override
+        public Lease keepTransient(FloatMatrix m) {
+            synchronized (CudaBackend.this) {
+                lease.keepTransient(m);
             }
             return this;
         }
@@ -346,6 +355,20 @@ public final class CudaBackend implements Backend, Residency {
             long bd = o.in(b), ad = o.inOut(a);
             elementwise("add", a.size(), ad, bd, a.size());
         }, () -> cpu().add(a, b));
+    }
+
+    @Override
+    public void copyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width) {
+        Backend.checkCopyColumns(src, srcCol, dst, dstCol, width);
+        if (width == 0 || src.rows() == 0) return;
+        boolean whole = dstCol == 0 && width == dst.cols();
+        run("copyColumns", o -> {
+            long sd = o.in(src), dd = whole ? o.out(dst) : o.inOut(dst);
+            CudaCheck.cuda("cudaMemcpy2DAsync(device to device, " + src.rows() + " rows of " + width + " floats)",
+                    cuda_runtime_api_h.cudaMemcpy2DAsync(ptr(dd + (long) dstCol * Float.BYTES), (long) dst.cols() * Float.BYTES,
+                            ptr(sd + (long) srcCol * Float.BYTES), (long) src.cols() * Float.BYTES, (long) width * Float.BYTES, src.rows(),
+                            cuda_runtime_api_h.cudaMemcpyDeviceToDevice(), device.stream()));
+        }, () -> cpu().copyColumns(src, srcCol, dst, dstCol, width));
     }
 
     @Override

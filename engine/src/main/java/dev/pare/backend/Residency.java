@@ -1,6 +1,7 @@
 package dev.pare.backend;
 
 import dev.pare.tensor.FloatMatrix;
+import dev.pare.tensor.Workspace;
 
 /**
  * A capability of backends whose ops run in memory of their own (a GPU's): matrices kept for the length of a
@@ -21,12 +22,29 @@ public interface Residency {
         /** Keeps m (and any view of its memory) in the backend's memory until the lease closes. Returns this lease. */
         Lease keep(FloatMatrix m);
 
+        /**
+         * Keeps m like {@link #keep}, for values that die with the lease: the intermediates of a forward pass. Host
+         * writes made before m's first use reach the device (an embedding lookup); the device's values are never
+         * written back, so the host copy is stale from m's first use on unless {@link #toHost} asks for it.
+         */
+        Lease keepTransient(FloatMatrix m);
+
         /** Makes columns [c0, c1) of kept matrix m current on the host (the caller is about to read them there). */
         void toHost(FloatMatrix m, int c0, int c1);
 
         /** Every kept matrix is current on the host again and the backend's copies are released. */
         @Override
         void close();
+    }
+
+    /** Whether ops compute in memory of their own (a GPU's), where the host side of a kept matrix goes unused. */
+    default boolean ownMemory() {
+        return true;
+    }
+
+    /** Scratch for forward passes on the backend: zero-filled only where the host side of the slices is used. */
+    static Workspace workspaceFor(Backend backend) {
+        return new Workspace(!of(backend).ownMemory());
     }
 
     /** The backend's residency, or one whose leases do nothing when the backend computes in host memory. */
@@ -44,7 +62,17 @@ public interface Residency {
         }
 
         @Override
+        public boolean ownMemory() {
+            return false;
+        }
+
+        @Override
         public Lease keep(FloatMatrix m) {
+            return this;
+        }
+
+        @Override
+        public Lease keepTransient(FloatMatrix m) {
             return this;
         }
 

@@ -4,12 +4,8 @@ import dev.pare.backend.Backend;
 import dev.pare.calib.CalibrationSet;
 import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
-import dev.pare.model.ForwardContext;
-import dev.pare.model.KvCache;
 import dev.pare.model.Linear;
-import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
-import dev.pare.tensor.Workspace;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -34,8 +30,6 @@ public final class CompressionPipeline {
     private final boolean trueSequential;
     private final int bits, groupSize;
     private final PrintStream log;
-    /** Scratch of the forward passes, reset after each sequence. */
-    private Workspace workspace;
 
     public CompressionPipeline(CausalLM model, Backend backend, LayerMethod method, SparsitySchedule schedule, boolean trueSequential,
                                int bits, int groupSize, PrintStream log) {
@@ -54,14 +48,12 @@ public final class CompressionPipeline {
         List<LayerReport> reports = new ArrayList<>();
         long start = System.nanoTime();
         int blocks = model.layers();
-        try (Arena states = Arena.ofShared(); Workspace ws = new Workspace()) {
-            workspace = ws;
-            FloatMatrix[] x = calibration == null ? null : embed(calibration, states);
+        try (CalibrationStates x = calibration == null ? null : new CalibrationStates(model, calibration, backend)) {
             for (int i = 0; i < blocks; i++) {
                 Block block = model.block(i);
                 List<List<Linear>> groups = trueSequential ? block.sequentialGroups() : List.of(block.linears());
                 for (List<Linear> group : groups) reports.addAll(compressGroup(i, block, group, x));
-                if (x != null && i < blocks - 1) forwardAll(block, x, LinearHook.NONE);
+                if (x != null && i < blocks - 1) x.advance(block, null);
                 sink.accept(i, block);
                 model.unloadBlock(i);
                 double elapsed = (System.nanoTime() - start) / 1e9;
@@ -71,13 +63,13 @@ public final class CompressionPipeline {
         return reports;
     }
 
-    private List<LayerReport> compressGroup(int blockIndex, Block block, List<Linear> group, FloatMatrix[] x) {
+    private List<LayerReport> compressGroup(int blockIndex, Block block, List<Linear> group, CalibrationStates x) {
         List<LayerReport> reports = new ArrayList<>();
         try (Arena hessians = Arena.ofShared()) {
             HessianCollector collector = null;
             if (x != null) {
                 collector = new HessianCollector(block, group, backend, hessians);
-                forwardCopies(block, x, collector);
+                x.observe(block, collector);
                 collector.finish();
             }
             for (Linear layer : group) {
@@ -103,35 +95,6 @@ public final class CompressionPipeline {
 
     private static String fmt(double v) {
         return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.5g", v);
-    }
-
-    /** The calibration windows' inputs to block 0. */
-    private FloatMatrix[] embed(CalibrationSet calibration, Arena arena) {
-        FloatMatrix[] x = new FloatMatrix[calibration.samples()];
-        for (int s = 0; s < x.length; s++) {
-            FloatMatrix e = model.embed(calibration.windows()[s], 0, new ForwardContext(backend, workspace, LinearHook.NONE));
-            x[s] = e.copy(arena);
-            workspace.reset();
-        }
-        return x;
-    }
-
-    /** Runs the block on copies of the states (they stay the block's inputs), for the hook's sake. */
-    private void forwardCopies(Block block, FloatMatrix[] x, HessianCollector collector) {
-        for (FloatMatrix xs : x) {
-            collector.nextSequence();
-            FloatMatrix copy = xs.copy(workspace);
-            block.forward(copy, new KvCache(workspace, copy.rows(), block.kvDim()), new ForwardContext(backend, workspace, collector));
-            workspace.reset();
-        }
-    }
-
-    /** Runs the block on the states in place: they become the next block's inputs. */
-    private void forwardAll(Block block, FloatMatrix[] x, LinearHook hook) {
-        for (FloatMatrix xs : x) {
-            block.forward(xs, new KvCache(workspace, xs.rows(), block.kvDim()), new ForwardContext(backend, workspace, hook));
-            workspace.reset();
-        }
     }
 
     /** tr(ΔHΔᵀ)/tr(WHWᵀ) with Δ = W − Ŵ: ‖WX − ŴX‖²/‖WX‖² over the calibration inputs, since H ∝ XXᵀ. */

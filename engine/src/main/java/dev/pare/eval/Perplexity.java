@@ -2,14 +2,15 @@ package dev.pare.eval;
 
 import dev.pare.PareException;
 import dev.pare.backend.Backend;
+import dev.pare.backend.Residency;
 import dev.pare.model.CausalLM;
 import dev.pare.model.ForwardContext;
 import dev.pare.model.KvCache;
 import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.util.Progress;
-
 import dev.pare.tensor.Workspace;
+
 import java.util.Arrays;
 
 /**
@@ -29,10 +30,14 @@ public final class Perplexity {
                     + " (use a longer text or a smaller --seqlen)");
         long start = System.nanoTime();
         double sum = 0;
-        try (Workspace scratch = new Workspace()) {
+        Residency residency = Residency.of(backend);
+        try (Workspace scratch = Residency.workspaceFor(backend); Residency.Lease weights = residency.lease()) {
+            model.keepBlockWeights(weights);
             for (int w = 0; w < windows; w++) {
                 int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
-                sum += meanNll(model, backend, window, scratch);
+                try (Residency.Lease intermediates = residency.lease()) {
+                    sum += meanNll(model, new ForwardContext(backend, scratch, LinearHook.NONE, intermediates), window);
+                }
                 scratch.reset();
                 progress.update(w + 1, (double) (w + 1) * seqlen);
             }
@@ -42,15 +47,12 @@ public final class Perplexity {
     }
 
     /** Mean NLL of tokens[1..] given their prefixes, for one window run from position 0. */
-    public static double meanNll(CausalLM model, Backend backend, int[] window, Workspace scratch) {
-        {
-            ForwardContext ctx = new ForwardContext(backend, scratch, LinearHook.NONE);
-            KvCache[] caches = model.newCaches(scratch, window.length);
-            FloatMatrix logits = model.forward(window, caches, ctx);
-            double[] nll = backend.crossEntropy(logits.rows(0, window.length - 1), Arrays.copyOfRange(window, 1, window.length));
-            double s = 0;
-            for (double v : nll) s += v;
-            return s / nll.length;
-        }
+    public static double meanNll(CausalLM model, ForwardContext ctx, int[] window) {
+        KvCache[] caches = model.newCaches(ctx, window.length);
+        FloatMatrix logits = model.forward(window, caches, ctx);
+        double[] nll = ctx.backend().crossEntropy(logits.rows(0, window.length - 1), Arrays.copyOfRange(window, 1, window.length));
+        double s = 0;
+        for (double v : nll) s += v;
+        return s / nll.length;
     }
 }

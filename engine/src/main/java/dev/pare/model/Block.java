@@ -1,5 +1,6 @@
 package dev.pare.model;
 
+import dev.pare.backend.Residency;
 import dev.pare.tensor.FloatMatrix;
 
 import java.util.List;
@@ -20,6 +21,14 @@ public interface Block extends AutoCloseable {
      * are compressed together; later groups see the already compressed earlier ones (q,k,v → o → gate,up → down).
      */
     List<List<Linear>> sequentialGroups();
+
+    /** Keeps the linears' weights and biases in the lease's memory (see {@link dev.pare.backend.Residency}). */
+    default void keepWeights(Residency.Lease lease) {
+        for (Linear l : linears()) {
+            lease.keep(l.weight());
+            if (l.bias() != null) lease.keep(l.bias());
+        }
+    }
 
     /** Width of the key/value rows this block caches. */
     int kvDim();

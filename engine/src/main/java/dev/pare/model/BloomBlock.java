@@ -38,12 +38,12 @@ final class BloomBlock implements Block {
         Backend b = ctx.backend();
         FloatMatrix n = ctx.allocate(x.rows(), x.cols());
         b.layerNorm(x, ln1W, ln1B, cfg.normEps(), n);
-        if (cfg.residualPostNorm()) x.copyFrom(n);
+        if (cfg.residualPostNorm()) b.copyColumns(n, 0, x, 0, x.cols());
         FloatMatrix[] split = Columns.split(ctx.apply(qkv, n), cfg.heads(), 3, cfg.headDim(), ctx);
         b.add(x, ctx.apply(dense, attention.apply(split[0], split[1], split[2], cache, ctx)));
 
         b.layerNorm(x, ln2W, ln2B, cfg.normEps(), n);
-        if (cfg.residualPostNorm()) x.copyFrom(n);
+        if (cfg.residualPostNorm()) b.copyColumns(n, 0, x, 0, x.cols());
         FloatMatrix f = ctx.apply(up, n);
         b.activate(cfg.activation(), f);
         b.add(x, ctx.apply(down, f));

@@ -1,5 +1,6 @@
 package dev.pare.model;
 
+import dev.pare.backend.Residency;
 import dev.pare.io.TensorSource;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.tensor.Tensor;
@@ -70,11 +71,26 @@ public abstract class CausalLM implements AutoCloseable {
         return caches;
     }
 
+    /** One fresh cache per block for a single forward call, in the call's scratch. */
+    public KvCache[] newCaches(ForwardContext ctx, int capacity) {
+        KvCache[] caches = new KvCache[blocks.length];
+        for (int i = 0; i < caches.length; i++) caches[i] = new KvCache(ctx, capacity, block(i).kvDim());
+        return caches;
+    }
+
     /** The whole model on new tokens that follow what the caches hold: logits [T × vocab]. */
     public FloatMatrix forward(int[] tokens, KvCache[] caches, ForwardContext ctx) {
         FloatMatrix x = embed(tokens, caches[0].length(), ctx);
         for (int i = 0; i < blocks.length; i++) block(i).forward(x, caches[i], ctx);
         return logits(x, ctx);
+    }
+
+    /**
+     * Keeps every block's linear weights in the lease's memory (loading the blocks), so that a backend with memory of
+     * its own holds them for the length of the lease instead of taking them across the bus in every call.
+     */
+    public void keepBlockWeights(Residency.Lease lease) {
+        for (int i = 0; i < blocks.length; i++) block(i).keepWeights(lease);
     }
 
     /** Parameters as the checkpoint stores them (tied embeddings counted once). */

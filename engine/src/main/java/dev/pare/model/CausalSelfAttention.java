@@ -18,7 +18,7 @@ record CausalSelfAttention(int heads, int kvHeads, int headDim, float scale, dou
             ctx.backend().rope(q, heads, headDim, pos0, ropeTheta);
             ctx.backend().rope(k, kvHeads, headDim, pos0, ropeTheta);
         }
-        FloatMatrix[] kv = cache.append(k, v);
+        FloatMatrix[] kv = cache.append(k, v, ctx.backend());
         FloatMatrix out = ctx.allocate(q.rows(), heads * headDim);
         ctx.backend().attention(q, kv[0], kv[1], new AttentionSpec(heads, kvHeads, headDim, pos0, scale, slidingWindow, alibiSlopes), out);
         return out;

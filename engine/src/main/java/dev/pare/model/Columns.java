@@ -2,8 +2,6 @@ package dev.pare.model;
 
 import dev.pare.tensor.FloatMatrix;
 
-import java.lang.foreign.MemorySegment;
-
 /** Splitting the output of a fused projection (GPT-2's c_attn, BLOOM's query_key_value) into q, k and v. */
 final class Columns {
     private Columns() {
@@ -16,12 +14,9 @@ final class Columns {
     static FloatMatrix[] split(FloatMatrix fused, int groups, int parts, int width, ForwardContext ctx) {
         FloatMatrix[] out = new FloatMatrix[parts];
         for (int p = 0; p < parts; p++) out[p] = ctx.allocate(fused.rows(), groups * width);
-        long w = (long) width * Float.BYTES;
-        for (int t = 0; t < fused.rows(); t++)
-            for (int g = 0; g < groups; g++)
-                for (int p = 0; p < parts; p++)
-                    MemorySegment.copy(fused.segment(), fused.rowOffset(t) + ((long) g * parts + p) * w,
-                            out[p].segment(), out[p].rowOffset(t) + g * w, w);
+        for (int g = 0; g < groups; g++)
+            for (int p = 0; p < parts; p++)
+                ctx.backend().copyColumns(fused, (g * parts + p) * width, out[p], g * width, width);
         return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.pare.model;
 
+import dev.pare.backend.Backend;
 import dev.pare.tensor.FloatMatrix;
 
 import java.lang.foreign.SegmentAllocator;
@@ -11,8 +12,17 @@ public final class KvCache {
     private int length;
 
     public KvCache(SegmentAllocator arena, int capacity, int kvDim) {
-        this.keys = FloatMatrix.allocate(arena, capacity, kvDim);
-        this.values = FloatMatrix.allocate(arena, capacity, kvDim);
+        this(FloatMatrix.allocate(arena, capacity, kvDim), FloatMatrix.allocate(arena, capacity, kvDim));
+    }
+
+    /** A cache for one forward call, in the call's scratch (so it stays in the backend's memory with the rest). */
+    public KvCache(ForwardContext ctx, int capacity, int kvDim) {
+        this(ctx.allocate(capacity, kvDim), ctx.allocate(capacity, kvDim));
+    }
+
+    private KvCache(FloatMatrix keys, FloatMatrix values) {
+        this.keys = keys;
+        this.values = values;
     }
 
     public int length() {
@@ -24,11 +34,11 @@ public final class KvCache {
     }
 
     /** Appends the new tokens' k and v (rows at positions length … length+T−1); returns the whole history. */
-    FloatMatrix[] append(FloatMatrix k, FloatMatrix v) {
+    FloatMatrix[] append(FloatMatrix k, FloatMatrix v, Backend backend) {
         int end = length + k.rows();
         if (end > capacity()) throw new IllegalStateException("KV cache of " + capacity() + " positions is full");
-        keys.rows(length, end).copyFrom(k);
-        values.rows(length, end).copyFrom(v);
+        backend.copyColumns(k, 0, keys.rows(length, end), 0, k.cols());
+        backend.copyColumns(v, 0, values.rows(length, end), 0, v.cols());
         length = end;
         return new FloatMatrix[]{keys.rows(0, end), values.rows(0, end)};
     }

@@ -10,9 +10,12 @@ import java.util.List;
  * Scratch memory reused across calls: a bump allocator over one slab that {@link #reset()} rewinds. Forward passes
  * allocate many large intermediates per call; fresh native allocations would be mapped and unmapped by the OS each time
  * (page faults dominate a CPU forward pass that way), so every repeated computation allocates here and resets between
- * repetitions. Slices are zero-filled, like an arena's. Shared, so the backend's worker threads can touch them.
+ * repetitions. Slices are zero-filled, like an arena's, unless the workspace is made for a backend that computes in
+ * memory of its own (a GPU's), where the host side of an intermediate is never touched and zeroing it would be the
+ * largest cost of the call. Shared, so the backend's worker threads can touch them.
  */
 public final class Workspace implements SegmentAllocator, AutoCloseable {
+    private final boolean zeroFill;
     /** Slabs outgrown since the last reset, freed by it. */
     private final List<Arena> retired = new ArrayList<>();
     private final List<MemorySegment> retiredSlabs = new ArrayList<>();
@@ -20,6 +23,16 @@ public final class Workspace implements SegmentAllocator, AutoCloseable {
     private MemorySegment slab = MemorySegment.NULL;
     private long offset;
     private long peak;
+
+    /** A workspace whose slices are zero-filled. */
+    public Workspace() {
+        this(true);
+    }
+
+    /** @param zeroFill whether slices are zero-filled (false: they hold whatever an earlier round left there) */
+    public Workspace(boolean zeroFill) {
+        this.zeroFill = zeroFill;
+    }
 
     @Override
     public synchronized MemorySegment allocate(long byteSize, long byteAlignment) {
@@ -39,7 +52,7 @@ public final class Workspace implements SegmentAllocator, AutoCloseable {
         MemorySegment s = slab.asSlice(start, byteSize);
         offset = start + byteSize;
         peak = Math.max(peak, used());
-        s.fill((byte) 0);
+        if (zeroFill) s.fill((byte) 0);
         return s;
     }
 

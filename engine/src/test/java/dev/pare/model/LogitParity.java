@@ -1,18 +1,44 @@
 package dev.pare.model;
 
 import dev.pare.backend.Backend;
+import dev.pare.backend.Residency;
+import dev.pare.io.SafetensorsFile;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.tensor.Tensor;
+import dev.pare.tensor.Workspace;
+import dev.pare.util.ProjectFiles;
 
 import java.lang.foreign.Arena;
 import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Compares a model's logits with reference logits [batch × length × vocab] for input ids [batch × length]. */
 final class LogitParity {
     private LogitParity() {
     }
 
-    /** The worst, over the reference's sequences, of ‖pare − ref‖₂ / ‖ref‖₂. Each sequence runs whole, then token by token through the KV cache. */
+    /** The tiny models of ../shared/reference/tiny, one per architecture variant. */
+    static final String[] TINY = {"llama-gqa", "llama-tied-theta5e5", "mistral", "qwen2", "opt-prenorm", "opt-postnorm-proj", "gpt2", "bloom"};
+
+    /** Checks the tiny model {@code name} on the backend: relative L2 error of the logits ≤ 1e-4. */
+    static void check(String name, Backend backend) {
+        var dir = ProjectFiles.shared("reference/tiny/" + name);
+        assumeTrue(dir.isPresent(), "../shared/reference/tiny/" + name + " not present: parity with transformers cannot be checked here");
+        try (LoadedModel m = LoadedModel.open(dir.get());
+             SafetensorsFile ref = SafetensorsFile.open(dir.get().resolve("reference_logits.safetensors"))) {
+            double err = maxRelativeError(m.model(), backend, ref.get("input_ids"), ref.get("logits"));
+            System.out.printf("forward parity %-20s on %s: relative L2 error %.3e%n", name, backend.name(), err);
+            assertTrue(err <= 1e-4, name + " on " + backend.name() + ": relative L2 error of the logits " + err + " > 1e-4");
+        }
+    }
+
+    /**
+     * The worst, over the reference's sequences, of ‖pare − ref‖₂ / ‖ref‖₂. Each sequence runs whole with every op
+     * coherent, whole again as evaluation runs it (weights and intermediates kept in the backend's memory), and in
+     * two prefill chunks followed by single steps through the KV cache.
+     */
     static double maxRelativeError(CausalLM model, Backend backend, Tensor inputIds, Tensor logits) {
         int batch = (int) inputIds.shape()[0], length = (int) inputIds.shape()[1], vocab = (int) logits.shape()[2];
         double worst = 0;
@@ -23,6 +49,7 @@ final class LogitParity {
                 ForwardContext ctx = new ForwardContext(backend, arena, LinearHook.NONE);
                 FloatMatrix whole = model.forward(ids, model.newCaches(arena, length), ctx);
                 worst = Math.max(worst, relativeError(whole, logits, (long) b * length * vocab));
+                worst = Math.max(worst, relativeError(resident(model, backend, ids), logits, (long) b * length * vocab));
                 // The same sequence in two prefill chunks and single steps must give the same logits (KV cache, pos0).
                 KvCache[] caches = model.newCaches(arena, length);
                 FloatMatrix stepped = FloatMatrix.allocate(arena, length, vocab);
@@ -33,6 +60,19 @@ final class LogitParity {
             }
         }
         return worst;
+    }
+
+    /** Logits of one sequence computed as {@link dev.pare.eval.Perplexity} does, then brought to the host. */
+    private static FloatMatrix resident(CausalLM model, Backend backend, int[] ids) {
+        Residency residency = Residency.of(backend);
+        try (Workspace ws = Residency.workspaceFor(backend); Residency.Lease weights = residency.lease();
+             Residency.Lease intermediates = residency.lease()) {
+            model.keepBlockWeights(weights);
+            ForwardContext ctx = new ForwardContext(backend, ws, LinearHook.NONE, intermediates);
+            FloatMatrix logits = model.forward(ids, model.newCaches(ctx, ids.length), ctx);
+            intermediates.toHost(logits, 0, logits.cols());
+            return logits.copy(Arena.ofAuto());
+        }
     }
 
     static double relativeError(FloatMatrix got, Tensor ref, long offset) {

@@ -29,10 +29,13 @@ public final class DeviceMatrices {
         DeviceBuffer copy;
         /** The device copy holds values the host does not have yet. */
         boolean dirty;
+        /** Values that die with the lease: never written back. */
+        final boolean transientValues;
         int leases;
 
-        Entry(FloatMatrix m) {
+        Entry(FloatMatrix m, boolean transientValues) {
             this.matrix = m;
+            this.transientValues = transientValues;
             this.host = m.segment().asSlice(0, m.size() * Float.BYTES);
         }
 
@@ -66,7 +69,7 @@ public final class DeviceMatrices {
         }
 
         void writeBack() {
-            if (dirty && copy != null && alive()) device.download(copy.address(), host, host.byteSize());
+            if (dirty && copy != null && alive() && !transientValues) device.download(copy.address(), host, host.byteSize());
             dirty = false;
         }
 
@@ -101,6 +104,15 @@ public final class DeviceMatrices {
 
         @Override
         public Residency.Lease keep(FloatMatrix m) {
+            return keep(m, false);
+        }
+
+        @Override
+        public Residency.Lease keepTransient(FloatMatrix m) {
+            return keep(m, true);
+        }
+
+        private Residency.Lease keep(FloatMatrix m, boolean transientValues) {
             if (closed) throw new IllegalStateException("lease is closed");
             MemorySegment s = m.segment().asSlice(0, m.size() * Float.BYTES);
             Entry e = find(s);
@@ -108,7 +120,7 @@ public final class DeviceMatrices {
                 for (Entry other : kept)
                     if (other.overlaps(s))
                         throw new IllegalArgumentException("cannot keep " + m + ": its memory overlaps a kept " + other.matrix + " without lying inside it");
-                e = new Entry(m);
+                e = new Entry(m, transientValues);
                 kept.add(e);
             }
             if (!mine.contains(e)) {

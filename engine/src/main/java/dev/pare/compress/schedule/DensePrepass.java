@@ -2,16 +2,13 @@ package dev.pare.compress.schedule;
 
 import dev.pare.backend.Backend;
 import dev.pare.calib.CalibrationSet;
+import dev.pare.compress.CalibrationStates;
 import dev.pare.compress.Hessian;
 import dev.pare.compress.HessianCollector;
 import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
-import dev.pare.model.ForwardContext;
-import dev.pare.model.KvCache;
 import dev.pare.model.Linear;
-import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
-import dev.pare.tensor.Workspace;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -50,22 +47,13 @@ public final class DensePrepass {
     public List<BlockStatistics> run(CalibrationSet calibration) {
         List<BlockStatistics> blocks = new ArrayList<>();
         long start = System.nanoTime();
-        try (Arena states = Arena.ofShared(); Workspace workspace = new Workspace()) {
-            FloatMatrix[] x = new FloatMatrix[calibration.samples()];
-            for (int s = 0; s < x.length; s++) {
-                x[s] = model.embed(calibration.windows()[s], 0, new ForwardContext(backend, workspace, LinearHook.NONE)).copy(states);
-                workspace.reset();
-            }
+        try (CalibrationStates x = new CalibrationStates(model, calibration, backend)) {
             for (int i = 0; i < model.layers(); i++) {
                 Block block = model.block(i);
                 try (Arena hessians = Arena.ofShared()) {
                     HessianCollector collector = new HessianCollector(block, block.linears(), backend, hessians);
                     // Dense inputs in, dense outputs out: one pass both measures H and makes the next block's inputs.
-                    for (FloatMatrix xs : x) {
-                        collector.nextSequence();
-                        block.forward(xs, new KvCache(workspace, xs.rows(), block.kvDim()), new ForwardContext(backend, workspace, collector));
-                        workspace.reset();
-                    }
+                    x.advance(block, collector);
                     collector.finish();
                     blocks.add(statistics(i, block, collector));
                 }
