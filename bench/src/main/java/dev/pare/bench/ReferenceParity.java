@@ -3,24 +3,17 @@ package dev.pare.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pare.backend.Backend;
-import dev.pare.backend.CpuBackend;
 import dev.pare.compress.CompressionJob;
 import dev.pare.compress.CompressionSettings;
 import dev.pare.compress.LayerReport;
 import dev.pare.compress.NmPattern;
-import dev.pare.eval.Perplexity;
 import dev.pare.eval.PerplexityResult;
-import dev.pare.eval.WikiText2;
-import dev.pare.model.LoadedModel;
-import dev.pare.util.Progress;
-import dev.pare.util.ProjectFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,10 +27,9 @@ import java.util.Map;
  * F16 result side by side, and block 0's per-matrix OBS errors against the ones the references printed.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.ReferenceParity [--runs a,b] [--out FILE.md]
- *     [--model DIR] [--eval-tokens wikitext2_uint16.bin]</pre>
- * Rows are appended to --out as they finish, so a partial run keeps what it measured. --model defaults to
- * ../shared/models/llama20m; --eval-tokens takes WikiText-2 already tokenized (raw little-endian uint16), for machines
- * where the tokenizer's native library is not carried.
+ *     [--model DIR] [--eval-tokens wikitext2_uint16.bin] [--device cpu|cuda]</pre>
+ * Rows are appended to --out as they finish, so a partial run keeps what it measured; the options shared with the other
+ * llama20m study are those of {@link Llama20mStudy}.
  */
 public final class ReferenceParity {
     /** The runs of baselines.md in Pare's terms: method, sparsity, N:M, bits, group size, act-order. */
@@ -63,9 +55,8 @@ public final class ReferenceParity {
             new Run("rtn_w3_pc", "rtn", 0, null, 3, 0, false));
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> opts = options(args);
-        Path model = opts.containsKey("model") ? Path.of(opts.get("model"))
-                : ProjectFiles.shared("models/llama20m").orElseThrow(() -> new IllegalStateException("../shared not present: the reference runs need llama20m"));
+        Map<String, String> opts = Llama20mStudy.options(args);
+        Path model = Llama20mStudy.model(opts);
         Path out = Path.of(opts.getOrDefault("out", "parity.md"));
         List<String> only = opts.containsKey("runs") ? Arrays.asList(opts.get("runs").split(",")) : null;
         Map<String, JsonNode> reference = new LinkedHashMap<>();
@@ -74,19 +65,13 @@ public final class ReferenceParity {
             JsonNode n = json.readTree(line);
             reference.put(n.get("run").asText(), n);
         }
-        int[] evalTokens = opts.containsKey("eval-tokens") ? readUint16(Path.of(opts.get("eval-tokens"))) : null;
-        if (evalTokens == null) {
-            Path raw = ProjectFiles.shared("data/wiki.test.raw").orElseThrow(() -> new IllegalStateException("../shared not present: data/wiki.test.raw"));
-            try (LoadedModel m = LoadedModel.open(model)) {
-                evalTokens = m.tokenizer().encode(WikiText2.rebuild(raw));
-            }
-        }
+        int[] evalTokens = Llama20mStudy.wikitext2(opts, model);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        try (Backend backend = new CpuBackend()) {
+        try (Backend backend = Llama20mStudy.backend(opts)) {
             append(out, "| run | Pare ppl | reference ppl | Pare / reference | sparsity | Pare seconds (" + backend.name() + ") |");
             append(out, "|---|---|---|---|---|---|");
             if (only == null || only.contains("dense")) {
-                PerplexityResult dense = eval(model, evalTokens, backend);
+                PerplexityResult dense = Llama20mStudy.eval(model, evalTokens, backend, 0);
                 row(out, "dense", dense.perplexity(), reference.get("dense"), 0, 0);
             }
             for (Run run : RUNS) {
@@ -96,17 +81,11 @@ public final class ReferenceParity {
                         run.groupSize(), run.actOrder(), false, 128, 0.01, null, null, model.resolve("calib_128x2048_uint16.bin"),
                         128, 2048, 0, null, null, null, List.of("ReferenceParity", run.name()));
                 CompressionJob.Summary s = new CompressionJob(settings, backend, quiet).run();
-                PerplexityResult ppl = eval(dir, evalTokens, backend);
+                PerplexityResult ppl = Llama20mStudy.eval(dir, evalTokens, backend, 0);
                 row(out, run.name(), ppl.perplexity(), reference.get(run.name()), s.sparsity(), s.seconds());
                 blockZeroErrors(out, run.name(), s.layers(), reference.get(run.name()));
-                deleteTree(dir.getParent());
+                Llama20mStudy.deleteTree(dir.getParent());
             }
-        }
-    }
-
-    private static PerplexityResult eval(Path model, int[] ids, Backend backend) {
-        try (LoadedModel m = LoadedModel.open(model)) {
-            return Perplexity.evaluate(m.model(), backend, ids, 2048, new Progress(System.err, "  eval " + model.getFileName() + ": window", ids.length / 2048, "tokens"));
         }
     }
 
@@ -129,26 +108,6 @@ public final class ReferenceParity {
     }
 
     private static void append(Path out, String line) throws IOException {
-        System.out.println(line);
-        Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    static int[] readUint16(Path file) throws IOException {
-        byte[] b = Files.readAllBytes(file);
-        int[] ids = new int[b.length / 2];
-        for (int i = 0; i < ids.length; i++) ids[i] = (b[2 * i] & 0xff) | (b[2 * i + 1] & 0xff) << 8;
-        return ids;
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) m.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-        return m;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+        Llama20mStudy.append(out, line);
     }
 }

@@ -1,7 +1,6 @@
 package dev.pare.bench;
 
 import dev.pare.backend.Backend;
-import dev.pare.backend.CpuBackend;
 import dev.pare.calib.CalibrationSet;
 import dev.pare.compress.CompressionJob;
 import dev.pare.compress.CompressionPipeline;
@@ -16,24 +15,18 @@ import dev.pare.compress.schedule.ScheduleSettings;
 import dev.pare.compress.schedule.ScheduleSettings.Clustering;
 import dev.pare.compress.schedule.ScheduleSettings.Granularity;
 import dev.pare.compress.schedule.ScheduleSettings.Scheduler;
-import dev.pare.eval.Perplexity;
 import dev.pare.eval.PerplexityResult;
-import dev.pare.eval.WikiText2;
 import dev.pare.model.Linear;
 import dev.pare.model.LoadedModel;
-import dev.pare.util.Progress;
-import dev.pare.util.ProjectFiles;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,6 +46,7 @@ import java.util.Map;
  *      [--schedulers uniform,owl,hessian] [--nsamples 128] [--levels 5] [--level-step 0.05] [--granularity linear] [--clustering bins]
  *      [--eval-windows N] [--out bench/RESULTS.md]
  * </pre>
+ * Both take the options of {@link Llama20mStudy} too ({@code --model}, {@code --eval-tokens}, {@code --device}).
  * The full table is 18 compressions and evaluations of llama20m: hours on a laptop, meant for a many-core machine.
  * --nsamples and --eval-windows shrink a run for a smoke test (the rows say so).
  */
@@ -60,14 +54,13 @@ public final class SchedulerAblation {
     public static void main(String[] args) throws IOException {
         if (args.length == 0 || !List.of("correlation", "table").contains(args[0]))
             throw new IllegalArgumentException("usage: SchedulerAblation correlation|table [--option value]...");
-        Map<String, String> opts = options(Arrays.copyOfRange(args, 1, args.length));
-        Path shared = ProjectFiles.shared().orElseThrow(() -> new IllegalStateException("../shared not present: the study needs llama20m"));
-        Path model = shared.resolve("models/llama20m");
+        Map<String, String> opts = Llama20mStudy.options(Arrays.copyOfRange(args, 1, args.length));
+        Path model = Llama20mStudy.model(opts);
         Path out = Path.of(opts.getOrDefault("out", "bench/RESULTS.md"));
         int nsamples = Integer.parseInt(opts.getOrDefault("nsamples", "128"));
-        try (Backend backend = new CpuBackend()) {
+        try (Backend backend = Llama20mStudy.backend(opts)) {
             if (args[0].equals("correlation")) correlation(model, backend, Double.parseDouble(opts.getOrDefault("sparsity", "0.7")), nsamples, out);
-            else table(model, shared, backend, opts, nsamples, out);
+            else table(model, Llama20mStudy.wikitext2(opts, model), backend, opts, nsamples, out);
         }
     }
 
@@ -144,7 +137,7 @@ public final class SchedulerAblation {
 
     // ---- (b) the ablation table ----
 
-    static void table(Path model, Path shared, Backend backend, Map<String, String> opts, int nsamples, Path out) throws IOException {
+    static void table(Path model, int[] text, Backend backend, Map<String, String> opts, int nsamples, Path out) throws IOException {
         double[] targets = Arrays.stream(opts.getOrDefault("targets", "0.6,0.7,0.8").split(",")).mapToDouble(Double::parseDouble).toArray();
         int[] bits = Arrays.stream(opts.getOrDefault("bits", "0,4").split(",")).mapToInt(Integer::parseInt).toArray();
         List<Scheduler> schedulers = Arrays.stream(opts.getOrDefault("schedulers", "uniform,owl,hessian").split(","))
@@ -156,7 +149,6 @@ public final class SchedulerAblation {
         int evalWindows = Integer.parseInt(opts.getOrDefault("eval-windows", "0"));
         boolean dense = Boolean.parseBoolean(opts.getOrDefault("dense", "true"));
 
-        String text = WikiText2.rebuild(shared.resolve("data/wiki.test.raw"));
         append(out, "");
         append(out, String.format(Locale.ROOT, "### Scheduler ablation: llama20m, SparseGPT, WikiText-2 (2048-token windows%s), %d × 2048 calibration tokens; "
                         + "hessian: K %d, δ %.3g, %s, per %s; OWL: M 5, λ 0.08; bounds [0.3, 0.95] (%s, %d cores)",
@@ -166,7 +158,7 @@ public final class SchedulerAblation {
         append(out, "| target s* | weights | scheduler | WikiText-2 ppl | linear sparsity | bits/weight (linears) | bits/weight (model) | size vs F16 | compress s | eval s |");
         append(out, "|---|---|---|---|---|---|---|---|---|---|");
         if (dense) {
-            PerplexityResult d = eval(model, text, backend, evalWindows);
+            PerplexityResult d = Llama20mStudy.eval(model, text, backend, evalWindows);
             append(out, String.format(Locale.ROOT, "| 0 | F16 | dense | %.2f | 0 | 16 | 16 | 1.000 | 0 | %.0f |", d.perplexity(), d.seconds()));
         }
         PrintStream log = Boolean.parseBoolean(opts.getOrDefault("quiet", "false")) ? new PrintStream(OutputStream.nullOutputStream()) : System.err;
@@ -180,45 +172,19 @@ public final class SchedulerAblation {
                                 128, 0.01, null, null, model.resolve("calib_128x2048_uint16.bin"), nsamples, 2048, 0, null, null, null,
                                 List.of("SchedulerAblation", Double.toString(target), Integer.toString(b), ScheduleSettings.name(scheduler)), schedule, false);
                         CompressionJob.Summary s = new CompressionJob(settings, backend, log).run();
-                        PerplexityResult ppl = eval(dir, text, backend, evalWindows);
+                        PerplexityResult ppl = Llama20mStudy.eval(dir, text, backend, evalWindows);
                         append(out, String.format(Locale.ROOT, "| %.2f | %s | %s | %.2f | %.4f | %.3f | %.3f | %.3f | %.0f | %.0f |", target,
                                 b > 0 ? b + "-bit g128" : "F16", ScheduleSettings.name(scheduler), ppl.perplexity(), s.sparsity(), s.linearBitsPerWeight(),
                                 s.bitsPerWeight(), (double) s.packedBytes() / s.denseBytes(), s.seconds(), ppl.seconds()));
                     } finally {
-                        deleteTree(dir.getParent());
+                        Llama20mStudy.deleteTree(dir.getParent());
                     }
                 }
             }
         }
     }
 
-    private static PerplexityResult eval(Path model, String text, Backend backend, int windows) {
-        try (LoadedModel m = LoadedModel.open(model)) {
-            int[] ids = m.tokenizer().encode(text);
-            if (windows > 0) ids = Arrays.copyOf(ids, Math.min(ids.length, windows * 2048));
-            return Perplexity.evaluate(m.model(), backend, ids, 2048, new Progress(System.err, "  eval " + model.getFileName() + ": window", ids.length / 2048, "tokens"));
-        }
-    }
-
     private static void append(Path out, String line) throws IOException {
-        System.out.println(line);
-        if (out.getParent() != null) Files.createDirectories(out.getParent());
-        Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
-            m.put(args[i].substring(2), args[i + 1]);
-        }
-        return m;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+        Llama20mStudy.append(out, line);
     }
 }

@@ -33,7 +33,10 @@ final class InspectCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "layers %d, hidden %d, heads %d, kv heads %d, head dim %d, intermediate %d, vocab %d, context %s%n",
                     c.layers(), c.hidden(), c.heads(), c.kvHeads(), c.headDim(), c.intermediate(), c.vocab(),
                     c.maxPositions() == Integer.MAX_VALUE ? "unbounded (ALiBi)" : String.valueOf(c.maxPositions()));
-            System.out.printf(Locale.ROOT, "tokenizer     %d ids, bos %d, eos %d%n", m.tokenizer().vocabSize(), m.tokenizer().bosId(), m.tokenizer().eosId());
+            if (m.hasTokenizer())
+                System.out.printf(Locale.ROOT, "tokenizer     %d ids, bos %d, eos %d%n", m.tokenizer().vocabSize(), m.tokenizer().bosId(), m.tokenizer().eosId());
+            else
+                System.out.printf(Locale.ROOT, "tokenizer     none (the model runs on token ids: --calib-tokens, not text)%n");
             long bytes = 0;
             System.out.printf(Locale.ROOT, "%n%-60s %-5s %-16s %12s%n", "tensor", "dtype", "shape", "bytes");
             for (Tensor t : m.model().tensors()) {

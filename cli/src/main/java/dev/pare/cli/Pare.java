@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 /** The {@code pare} command. With no subcommand it runs the demo on the embedded model. */
 @Command(name = "pare", mixinStandardHelpOptions = true, version = "pare 0.1.0",
         description = "Post-training compression of large language models: SparseGPT, GPTQ, Wanda, with a Hessian-based sparsity scheduler.",
-        subcommands = {DemoCommand.class, CompressCommand.class, EvalCommand.class, GenerateCommand.class, InspectCommand.class})
+        subcommands = {DemoCommand.class, CompressCommand.class, EvalCommand.class, GenerateCommand.class, InspectCommand.class, SynthCommand.class})
 public final class Pare implements Callable<Integer> {
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pare.PareException;
 import dev.pare.io.SafetensorsFile;
 import dev.pare.io.SafetensorsWriter;
+import dev.pare.io.StagingFolder;
 import dev.pare.io.ShardedCheckpoint;
 import dev.pare.io.TensorSource;
 import dev.pare.io.TensorSpec;
@@ -15,18 +16,13 @@ import dev.pare.tensor.FloatMatrix;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The compressed model, written as it is produced into a hidden sibling folder of the target and renamed onto the
@@ -36,17 +32,15 @@ import java.util.concurrent.ThreadLocalRandom;
  * A run that dies leaves only the hidden folder; {@link #close()} without {@link #commit()} removes it.
  */
 public final class OutputCheckpoint implements BlockSink, AutoCloseable {
-    private final Path target;
+    private final StagingFolder staging;
     private final Path partial;
     private final List<SafetensorsWriter> writers = new ArrayList<>();
     private final Map<String, SafetensorsWriter> writerOf = new HashMap<>();
-    private boolean filesFinished, committed;
-    /** Removes the partial folder on SIGTERM or Ctrl-C (nothing can on SIGKILL: the folder's hidden name says what it is). */
-    private final Thread cleanup = new Thread(this::close, "pare-cleanup");
+    private boolean filesFinished;
 
-    private OutputCheckpoint(Path target, Path partial) {
-        this.target = target;
-        this.partial = partial;
+    private OutputCheckpoint(StagingFolder staging) {
+        this.staging = staging;
+        this.partial = staging.path();
     }
 
     /** Checks the target (not the input, empty or absent) before any work starts. */
@@ -54,32 +48,20 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
         Path in = input.toAbsolutePath().normalize(), out = target.toAbsolutePath().normalize();
         Path inputDir = Files.isDirectory(in) ? in : in.getParent();
         if (out.equals(inputDir) || out.equals(in)) throw new PareException("--out " + target + " is the input model's folder; Pare never overwrites an input model");
-        if (Files.exists(out)) {
-            if (!Files.isDirectory(out)) throw new PareException("--out " + target + " exists and is not a folder");
-            try (DirectoryStream<Path> entries = Files.newDirectoryStream(out)) {
-                if (entries.iterator().hasNext()) throw new PareException("--out " + target + " is not empty; choose a new or empty folder");
-            } catch (IOException e) {
-                throw new PareException("--out " + target + ": cannot list (" + e.getMessage() + ")");
-            }
-        }
+        StagingFolder.checkTarget(target, "--out");
     }
 
     /** Starts the output: copies the side files and every tensor that is not a compressed linear's weight. */
     public static OutputCheckpoint begin(LoadedModel model, Path target, List<String> compressedNames) {
         checkTarget(model.path(), target);
-        Path out = target.toAbsolutePath().normalize();
-        Path partial = out.resolveSibling("." + out.getFileName() + ".partial-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        OutputCheckpoint o = new OutputCheckpoint(out, partial);
-        // Before the folder exists: copying a large embedding takes a while, and Ctrl-C then must not leave it behind.
-        Runtime.getRuntime().addShutdownHook(o.cleanup);
+        OutputCheckpoint o = new OutputCheckpoint(StagingFolder.begin(target, "--out"));
         try {
-            Files.createDirectories(partial);
             o.copySideFiles(model);
             o.openWriters(model, compressedNames);
             return o;
         } catch (IOException e) {
             o.close();
-            throw new PareException(partial + ": cannot write (" + e.getMessage() + ")");
+            throw new PareException(o.partial + ": cannot write (" + e.getMessage() + ")");
         } catch (RuntimeException e) {
             o.close();
             throw e;
@@ -173,51 +155,17 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
     /** Moves the finished folder onto the target. */
     public synchronized void commit() {
         finishFiles();
-        try {
-            if (Files.isDirectory(target)) Files.delete(target); // checked empty at the start
-            Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-            committed = true;
-        } catch (IOException e) {
-            throw new PareException(target + ": cannot move the finished output into place (" + e.getMessage() + ")");
-        }
+        staging.commit();
     }
 
     public Path target() {
-        return target;
+        return staging.target();
     }
 
     @Override
     public synchronized void close() {
         if (!filesFinished) for (SafetensorsWriter w : writers) w.close();
-        if (!committed) deleteTree(partial);
-        if (Thread.currentThread() != cleanup) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running or about to: it finds nothing left to do
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort: a leftover hidden .partial folder is harmless and says what it is
-        }
+        staging.close();
     }
 
     /** The names of every tensor {@code model}'s blocks will rewrite. */

@@ -87,6 +87,10 @@ public record LoadedModel(Path path, CausalLM model, Tokenizer tokenizer, Path t
         return tokenizer;
     }
 
+    public boolean hasTokenizer() {
+        return tokenizer != null;
+    }
+
     @Override
     public void close() {
         model.close();
