@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine, from the folder prepare.sh filled: unpacks the runtime, runs the GPU tests (JUnit console
 # launcher, tag "gpu"), Pare's per-layer GPU benchmark and the PyTorch baselines on the same card. Logs go to $OUT.
-# Usage: run.sh [tests|bench|torch ...]   (default: all three)
+# Usage: run.sh [tests|bench|torch|e2e|parity|ablation ...]   (default: tests bench torch)
+#   e2e:      pare synth (LLaMA-7B shapes, F16) into $PARE_SCRATCH, then EndToEndBench (SparseGPT 50% + 4-bit, 128 × 2048)
+#   parity:   ReferenceParity --device cuda on $PARE_DATA/llama20m (runs: $PARE_RUNS), WikiText-2 from $PARE_DATA's uint16 ids
+#   ablation: SchedulerAblation table --device cuda on the same data
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 out=${OUT:-/tmp/pare-out}
@@ -11,7 +14,9 @@ steps=("$@")
 tar -C /tmp -xzf "$here/jre.tar.gz"
 java=/tmp/jre/bin/java
 cp=$(ls "$here"/lib/*.jar | grep -v console-standalone | tr '\n' ':')
-flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g -XX:+UseParallelGC)
+flags=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xmx48g -XX:+UseParallelGC -Dpare.home="$PWD")
+scratch=${PARE_SCRATCH:-/tmp/pare-scratch}
+data=${PARE_DATA:-/tmp/pare-data}
 export PARE_CACHE=/tmp/pare-cache
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm --format=csv | tee "$out/gpu.txt"
 rc=0
@@ -20,13 +25,30 @@ for step in "${steps[@]}"; do
     case $step in
         tests)
             # Synchronise after every launch in the tests: a kernel fault is then reported at the launch that caused it.
-            "$java" "${flags[@]}" -Dpare.cuda.sync=true -jar "$here"/lib/junit-platform-console-standalone-*.jar execute --class-path "$cp" \
-                --select-class dev.pare.backend.CudaBackendTest --select-class dev.pare.backend.BackendsTest \
+            "$java" "${flags[@]}" -Dpare.cuda.sync=true -Dpare.shared="$here/shared" -jar "$here"/lib/junit-platform-console-standalone-*.jar \
+                execute --class-path "$cp" --select-class dev.pare.backend.CudaBackendTest --select-class dev.pare.backend.BackendsTest \
+                --select-class dev.pare.model.CudaForwardParityTest --select-class dev.pare.compress.CudaPipelineParityTest \
                 --details=tree --disable-banner 2>&1 | tee "$out/tests.log" || rc=1 ;;
         bench)
             "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.GpuLayerBench "${PARE_BATCHES:-16}" 2>&1 | tee "$out/bench.log" || rc=1 ;;
         torch)
             PYTHONUNBUFFERED=1 python3 "$here/torch_reference.py" "${PARE_BATCHES:-16}" 2>&1 | tee "$out/torch.log" || rc=1 ;;
+        e2e)
+            rm -rf "$scratch/llama7b" "$scratch/llama7b-out" && mkdir -p "$scratch"
+            "$java" "${flags[@]}" -cp "$cp" dev.pare.cli.Pare synth --out "$scratch/llama7b" 2>&1 | tail -n 3 | tee "$out/synth.log" || rc=1
+            "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.EndToEndBench --model "$scratch/llama7b" --out "$scratch/llama7b-out" --device cuda \
+                2>"$out/e2e.err" | tee "$out/e2e.log" || rc=1
+            tail -n 5 "$out/e2e.err" ;;
+        parity)
+            "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.ReferenceParity --device cuda --model "$data/llama20m" \
+                --eval-tokens "$data/wikitext2_llama20m_uint16.bin" --runs "${PARE_RUNS:-dense,sparsegpt_50,gptq_w4_pc}" --out "$out/parity.md" \
+                2>"$out/parity.err" || rc=1
+            tail -n 5 "$out/parity.err" ;;
+        ablation)
+            "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.SchedulerAblation table --device cuda --model "$data/llama20m" \
+                --eval-tokens "$data/wikitext2_llama20m_uint16.bin" --quiet true --out "$out/ablation.md" ${PARE_ABLATION_ARGS:-} \
+                2>"$out/ablation.err" || rc=1
+            tail -n 5 "$out/ablation.err" ;;
     esac
 done
 exit $rc

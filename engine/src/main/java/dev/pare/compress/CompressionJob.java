@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One `pare compress` run from start to finish: check the settings against the model, calibrate, compress block by
@@ -112,13 +113,22 @@ public final class CompressionJob {
                 packedBits += counter.bits;
                 Summary summary = new Summary(out.target(), reports, seconds, counter.sparsity(), (double) packedBits / (denseBits / 16),
                         (double) counter.bits / counter.weights, denseBits / 8, packedBits / 8, dense, compressed, schedule);
-                if (schedule != null) new SchedulePlot(schedule, reachedLog10(schedule, reports)).write(out.file(PLOT), line -> log.println("  " + line));
+                if (schedule != null) writePlot(schedule, reachedLog10(schedule, reports), out.file(PLOT), line -> log.println("  " + line));
                 writeReport(out.file("pare-report.json"), summary, calibration);
                 out.commit();
                 return summary;
             } finally {
                 out.close();
             }
+        }
+    }
+
+    /** The schedule's PNG; a Java runtime without java.desktop (a minimal jlink image) skips it with a notice. */
+    private static void writePlot(Schedule schedule, double[] reached, Path png, Consumer<String> log) {
+        try {
+            new SchedulePlot(schedule, reached).write(png, log);
+        } catch (LinkageError noDesktop) {
+            log.accept("schedule plot skipped: this Java runtime has no java.desktop module (" + noDesktop.getMessage() + ")");
         }
     }
 
@@ -157,7 +167,7 @@ public final class CompressionJob {
             } catch (IOException e) {
                 throw new PareException("--out " + settings.out() + ": cannot create (" + e.getMessage() + ")");
             }
-            if (schedule != null) new SchedulePlot(schedule, null).write(settings.out().resolve(PLOT), log::println);
+            if (schedule != null) writePlot(schedule, null, settings.out().resolve(PLOT), log::println);
             writeReport(settings.out().resolve("pare-report.json"), summary, calibration);
         }
         return summary;

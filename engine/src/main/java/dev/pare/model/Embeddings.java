@@ -23,12 +23,16 @@ final class Embeddings {
         return x;
     }
 
-    /** x += rows {@code positions + offset} of a learned position table (OPT's offset is 2, GPT-2's 0). */
-    static void addPositions(FloatMatrix x, FloatMatrix table, int pos0, int offset, Path where) {
+    /**
+     * x += rows {@code positions + offset} of a learned position table (OPT's offset is 2, GPT-2's 0). The rows are
+     * gathered on the host into a fresh matrix and added by the backend, since x may already live in its memory.
+     */
+    static void addPositions(FloatMatrix x, FloatMatrix table, int pos0, int offset, ForwardContext ctx, Path where) {
         int last = pos0 + x.rows() - 1 + offset;
         if (last >= table.rows())
             throw new PareException(where + ": position " + (pos0 + x.rows() - 1) + " is beyond the model's " + (table.rows() - offset) + " learned positions");
-        for (int t = 0; t < x.rows(); t++)
-            for (int c = 0; c < x.cols(); c++) x.set(t, c, x.get(t, c) + table.get(pos0 + t + offset, c));
+        FloatMatrix rows = ctx.allocate(x.rows(), x.cols());
+        rows.copyFrom(table.rows(pos0 + offset, last + 1));
+        ctx.backend().add(x, rows);
     }
 }

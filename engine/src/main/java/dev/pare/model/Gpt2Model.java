@@ -22,7 +22,7 @@ final class Gpt2Model extends CausalLM {
     @Override
     public FloatMatrix embed(int[] tokens, int pos0, ForwardContext ctx) {
         FloatMatrix x = Embeddings.lookup(wte, tokens, ctx, source.location());
-        Embeddings.addPositions(x, wpe, pos0, 0, source.location());
+        Embeddings.addPositions(x, wpe, pos0, 0, ctx, source.location());
         return x;
     }
 

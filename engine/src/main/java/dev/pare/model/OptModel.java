@@ -34,7 +34,7 @@ final class OptModel extends CausalLM {
             ctx.backend().linear(x, projectIn.weight(), null, projected);
             x = projected;
         }
-        Embeddings.addPositions(x, positions, pos0, POSITION_OFFSET, source.location());
+        Embeddings.addPositions(x, positions, pos0, POSITION_OFFSET, ctx, source.location());
         return x;
     }
 

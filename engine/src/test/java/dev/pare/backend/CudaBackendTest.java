@@ -211,6 +211,39 @@ class CudaBackendTest {
     }
 
     @Test
+    void copyColumnsMatchesCpuInsideAndOutsideLeases() {
+        FloatMatrix src = random(37, 90, 1);
+        int[][] cases = {{0, 0, 90}, {10, 3, 20}, {60, 0, 30}, {5, 41, 7}};
+        for (int[] c : cases) {
+            FloatMatrix e = random(37, 48 + Math.max(0, c[1] + c[2] - 48), 1), a = copy(e);
+            cpu.copyColumns(src, c[0], e, c[1], c[2]);
+            gpu.copyColumns(src, c[0], a, c[1], c[2]);
+            assertEquals(0, maxAbsDifference(e, a), "copyColumns " + Arrays.toString(c));
+        }
+        // Transient intermediates: written on the host before their first use (an embedding), never written back.
+        FloatMatrix x = random(8, 16, 1), y = zeros(8, 16), expected = copy(x);
+        try (Residency.Lease lease = gpu.lease()) {
+            lease.keepTransient(x).keepTransient(y);
+            gpu.copyColumns(x, 0, y, 0, 16);
+            gpu.add(y, x);
+            assertEquals(0f, y.get(2, 3), "a transient's host copy stays stale");
+            lease.toHost(y, 0, 16);
+            cpu.add(expected, x);
+            assertEquals(0, maxAbsDifference(expected, y), "toHost brings a transient back");
+            y.segment().fill((byte) 0);
+        }
+        assertEquals(0f, y.get(2, 3), "closing the lease writes no transient back");
+        assertThrows(IllegalArgumentException.class, () -> gpu.copyColumns(src, 80, zeros(37, 20), 0, 20));
+    }
+
+    private static double maxAbsDifference(FloatMatrix a, FloatMatrix b) {
+        double d = 0;
+        for (long i = 0; i < a.size(); i++)
+            d = Math.max(d, Math.abs(a.segment().getAtIndex(FloatMatrix.F32, i) - b.segment().getAtIndex(FloatMatrix.F32, i)));
+        return d;
+    }
+
+    @Test
     void inverseCholeskyUpperMatchesCpu() {
         for (int n : new int[]{1, 17, 128, 700}) {
             FloatMatrix h = spd(n);
