@@ -188,6 +188,16 @@ extern "C" __global__ void cross_entropy(const float* __restrict__ logits, int v
     if (threadIdx.x == 0) nll[blockIdx.x] = (double) m + log(sum) - (double) row[targets[blockIdx.x]];
 }
 
+// dots[r] = Σ_c a[r,c]·b[r,c] in double; one block per row (the quadratic form tr(A·H·Aᵀ) with b = A·H).
+extern "C" __global__ void row_dots(const float* __restrict__ a, const float* __restrict__ b, int cols, double* __restrict__ dots) {
+    const float* ar = a + (long long) blockIdx.x * cols;
+    const float* br = b + (long long) blockIdx.x * cols;
+    double sum = 0.0;
+    for (int i = threadIdx.x; i < cols; i += blockDim.x) sum += (double) ar[i] * (double) br[i];
+    sum = block_sum_d(sum);
+    if (threadIdx.x == 0) dots[blockIdx.x] = sum;
+}
+
 // x[t] = table[ids[t]], rows of width cols: the embedding lookup.
 extern "C" __global__ void embedding_gather(const float* __restrict__ table, const int* __restrict__ ids, float* __restrict__ x,
                                             int rows, int cols) {

@@ -136,6 +136,11 @@ final class TimedBackend implements Backend, Residency {
     }
 
     @Override
+    public double quadraticForm(FloatMatrix a, FloatMatrix h) {
+        return inner.quadraticForm(a, h);
+    }
+
+    @Override
     public void copyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width) {
         inner.copyColumns(src, srcCol, dst, dstCol, width);
     }

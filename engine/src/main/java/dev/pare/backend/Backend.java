@@ -61,6 +61,12 @@ public interface Backend extends AutoCloseable {
 
     // ---- compression: the operations of SparseGPT, GPTQ and their relatives ----
 
+    /**
+     * tr(A·H·Aᵀ) = Σ_r a_r·H·a_rᵀ for A [rows × n] and a symmetric H [n × n], accumulated in double: with H ∝ XXᵀ,
+     * the squared output ‖AX‖² of a layer's weights (A = W) or of its compression error (A = W − Ŵ).
+     */
+    double quadraticForm(FloatMatrix a, FloatMatrix h);
+
     /** H ← decay·H + alpha·XᵀX for X [tokens × cols]; H [cols × cols] is kept symmetric (both triangles). */
     void accumulateGram(FloatMatrix h, FloatMatrix x, float decay, float alpha);
 

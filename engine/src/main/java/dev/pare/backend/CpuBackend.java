@@ -6,6 +6,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
@@ -267,6 +268,27 @@ public final class CpuBackend implements Backend {
         int perTask = (int) Math.max(ceilDiv(rows, 4 * threads), Math.min(rows, ceilDiv(MIN_ELEMENTS_PER_TASK, Math.max(1, workPerRow))));
         int blocks = Math.max(1, ceilDiv(rows, Math.max(1, perTask)));
         parallelFor(blocks, b -> body.run(b * perTask, Math.min(rows, (b + 1) * perTask)));
+    }
+
+    @Override
+    public double quadraticForm(FloatMatrix a, FloatMatrix h) {
+        if (h.rows() != a.cols() || h.cols() != a.cols())
+            throw new IllegalArgumentException("quadraticForm: A is " + a.rows() + "x" + a.cols() + " but H is " + h.rows() + "x" + h.cols());
+        try (Arena arena = Arena.ofShared()) {
+            FloatMatrix ah = FloatMatrix.allocate(arena, a.rows(), a.cols());
+            linear(a, h, null, ah); // A·Hᵀ = A·H
+            double[] rows = new double[a.rows()];
+            forRowBlocks(a.rows(), 2L * a.cols(), (r0, r1) -> {
+                for (int r = r0; r < r1; r++) {
+                    double s = 0;
+                    for (int c = 0; c < a.cols(); c++) s += (double) a.get(r, c) * ah.get(r, c);
+                    rows[r] = s;
+                }
+            });
+            double sum = 0;
+            for (double v : rows) sum += v;
+            return sum;
+        }
     }
 
     @Override

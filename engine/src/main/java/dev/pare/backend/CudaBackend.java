@@ -395,6 +395,28 @@ public final class CudaBackend implements Backend, Residency {
     // ---- compression ----------------------------------------------------------------------------------------------
 
     @Override
+    public double quadraticForm(FloatMatrix a, FloatMatrix h) {
+        int rows = a.rows(), n = a.cols();
+        if (h.rows() != n || h.cols() != n)
+            throw new IllegalArgumentException("quadraticForm: A is " + rows + "x" + n + " but H is " + h.rows() + "x" + h.cols());
+        if (rows == 0 || n == 0) return 0;
+        return run("quadraticForm", o -> {
+            long ad = o.in(a), hd = o.in(h);
+            DeviceBuffer ah = o.scratch(a.size() * Float.BYTES, "A·H"), dots = o.scratch((long) rows * Double.BYTES, "row dots");
+            // Row-major A·H is column-major (A·H)ᵀ = H·Aᵀ (H symmetric): m = n, n = rows, k = n. Strict FP32.
+            gemm(false, CUBLAS_OP_N(), CUBLAS_OP_N(), n, rows, n, 1f, hd, n, 0, ad, n, 0, 0f, ah.address(), n, 0, 1);
+            device.launch(FORWARD, "row_dots", rows, 1, rowThreads(n), 1, 0, ad, ah, n, dots);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocate(ValueLayout.JAVA_DOUBLE, rows);
+                device.download(dots.address(), host, host.byteSize());
+                double sum = 0;
+                for (int r = 0; r < rows; r++) sum += host.getAtIndex(ValueLayout.JAVA_DOUBLE, r);
+                return sum;
+            }
+        }, () -> cpu().quadraticForm(a, h));
+    }
+
+    @Override
     public void accumulateGram(FloatMatrix h, FloatMatrix x, float decay, float alpha) {
         int n = x.cols(), tokens = x.rows();
         if (h.rows() != n || h.cols() != n) throw new IllegalArgumentException("H is " + h.rows() + "x" + h.cols() + " for inputs of width " + n);

@@ -1,6 +1,7 @@
 package dev.pare.compress;
 
 import dev.pare.backend.Backend;
+import dev.pare.backend.Residency;
 import dev.pare.calib.CalibrationSet;
 import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 /**
  * Sequential layer-wise compression, as in the GPTQ/SparseGPT papers: the calibration windows are embedded once; then,
@@ -100,24 +102,20 @@ public final class CompressionPipeline {
     /** tr(ΔHΔᵀ)/tr(WHWᵀ) with Δ = W − Ŵ: ‖WX − ŴX‖²/‖WX‖² over the calibration inputs, since H ∝ XXᵀ. */
     private double relativeError(FloatMatrix w, FloatMatrix compressed, FloatMatrix h, Arena arena) {
         FloatMatrix delta = FloatMatrix.allocate(arena, w.rows(), w.cols());
-        for (long i = 0, n = w.size(); i < n; i++)
-            delta.segment().setAtIndex(FloatMatrix.F32, i, w.segment().getAtIndex(FloatMatrix.F32, i) - compressed.segment().getAtIndex(FloatMatrix.F32, i));
-        return quadraticForm(delta, h, backend, arena) / quadraticForm(w, h, backend, arena);
-    }
-
-    /** tr(A H Aᵀ) = Σ_r a_r·H·a_rᵀ, with A·H as a linear (H is symmetric). */
-    public static double quadraticForm(FloatMatrix a, FloatMatrix h, Backend backend, Arena arena) {
-        FloatMatrix ah = FloatMatrix.allocate(arena, a.rows(), a.cols());
-        backend.linear(a, h, null, ah);
-        double sum = 0;
-        for (long i = 0, n = a.size(); i < n; i++)
-            sum += (double) a.segment().getAtIndex(FloatMatrix.F32, i) * ah.segment().getAtIndex(FloatMatrix.F32, i);
-        return sum;
+        IntStream.range(0, w.rows()).parallel().forEach(r -> {
+            for (int c = 0; c < w.cols(); c++) delta.set(r, c, w.get(r, c) - compressed.get(r, c));
+        });
+        try (Residency.Lease resident = Residency.of(backend).lease().keep(h)) { // H crosses the bus once for both forms
+            return backend.quadraticForm(delta, h) / backend.quadraticForm(w, h);
+        }
     }
 
     static double zeros(FloatMatrix w) {
-        long z = 0, n = w.size();
-        for (long i = 0; i < n; i++) if (w.segment().getAtIndex(FloatMatrix.F32, i) == 0f) z++;
-        return (double) z / n;
+        long z = IntStream.range(0, w.rows()).parallel().mapToLong(r -> {
+            long n = 0;
+            for (int c = 0; c < w.cols(); c++) if (w.get(r, c) == 0f) n++;
+            return n;
+        }).sum();
+        return (double) z / w.size();
     }
 }

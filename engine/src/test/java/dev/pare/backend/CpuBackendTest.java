@@ -82,6 +82,28 @@ class CpuBackendTest {
             {50, 300, 129}, {150, 520, 300}, {300, 64, 7},
     };
 
+    /** tr(A·H·Aᵀ) against the double sum Σ_r Σ_ij a_ri·H_ij·a_rj, for a symmetric H. */
+    @ParameterizedTest(autoCloseArguments = false)
+    @MethodSource("backends")
+    void quadraticFormMatchesDoubleOracle(CpuBackend backend) {
+        for (int[] s : new int[][]{{1, 1}, {7, 33}, {40, 130}}) {
+            FloatMatrix a = random(s[0], s[1], 1), g = random(s[1], s[1], 1), h = FloatMatrix.allocate(arena, s[1], s[1]);
+            for (int i = 0; i < s[1]; i++)
+                for (int j = 0; j < s[1]; j++) h.set(i, j, g.get(i, j) + g.get(j, i));
+            double exact = 0, magnitude = 0;
+            for (int r = 0; r < s[0]; r++)
+                for (int i = 0; i < s[1]; i++)
+                    for (int j = 0; j < s[1]; j++) {
+                        double t = (double) a.get(r, i) * h.get(i, j) * a.get(r, j);
+                        exact += t;
+                        magnitude += Math.abs(t);
+                    }
+            double got = backend.quadraticForm(a, h);
+            assertEquals(exact, got, 4 * s[1] * U * magnitude + 1e-12, "quadraticForm " + s[0] + "x" + s[1] + ", seed " + seed);
+        }
+        assertThrows(IllegalArgumentException.class, () -> backend.quadraticForm(random(3, 4, 1), random(5, 5, 1)));
+    }
+
     @ParameterizedTest(autoCloseArguments = false) // the backends are shared by all tests
     @MethodSource("backends")
     void linearMatchesDoubleOracle(CpuBackend backend) {

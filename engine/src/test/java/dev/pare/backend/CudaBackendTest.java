@@ -236,6 +236,17 @@ class CudaBackendTest {
         assertThrows(IllegalArgumentException.class, () -> gpu.copyColumns(src, 80, zeros(37, 20), 0, 20));
     }
 
+    @Test
+    void quadraticFormMatchesCpu() {
+        for (int[] s : new int[][]{{1, 5}, {100, 384}, {1024, 1000}}) {
+            FloatMatrix a = random(s[0], s[1], 1), g = random(s[1], s[1], 1), h = zeros(s[1], s[1]);
+            for (int i = 0; i < s[1]; i++)
+                for (int j = 0; j < s[1]; j++) h.set(i, j, g.get(i, j) + g.get(j, i) + (i == j ? 2 * s[1] : 0)); // positive definite
+            double e = cpu.quadraticForm(a, h), got = gpu.quadraticForm(a, h);
+            assertEquals(e, got, Math.abs(e) * TOLERANCE + 1e-3, "quadraticForm " + Arrays.toString(s) + ", seed " + seed);
+        }
+    }
+
     private static double maxAbsDifference(FloatMatrix a, FloatMatrix b) {
         double d = 0;
         for (long i = 0; i < a.size(); i++)

@@ -1,7 +1,6 @@
 package dev.pare.compress.schedule;
 
 import dev.pare.backend.Backend;
-import dev.pare.compress.CompressionPipeline;
 import dev.pare.compress.Hessian;
 import dev.pare.compress.InverseHessian;
 import dev.pare.tensor.FloatMatrix;
@@ -53,10 +52,6 @@ public final class PruningLossEstimate {
                 double w = W.get(i, j), dj = d[j];
                 eps[i * cols + j] = (float) (w * w / (dj * dj));
             }
-        double denominator;
-        try (Arena scratch = Arena.ofShared()) {
-            denominator = CompressionPipeline.quadraticForm(W, H, backend, scratch) / 2;
-        }
-        return LossCurve.of(eps, denominator);
+        return LossCurve.of(eps, backend.quadraticForm(W, H) / 2);
     }
 }
