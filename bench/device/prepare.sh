@@ -17,7 +17,7 @@ cache=${XDG_CACHE_HOME:-$HOME/.cache}/pare-device
 mkdir -p "$cache"
 if [ ! -f "$cache/jre.tar.gz" ]; then
     rm -rf "$cache/jre"
-    "$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management \
+    "$jdk/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,jdk.unsupported,java.management,jdk.jfr \
         --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$cache/jre"
     tar -C "$cache" -czf "$cache/jre.tar.gz" jre
 fi

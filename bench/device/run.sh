@@ -34,10 +34,11 @@ for step in "${steps[@]}"; do
         torch)
             PYTHONUNBUFFERED=1 python3 "$here/torch_reference.py" "${PARE_BATCHES:-16}" 2>&1 | tee "$out/torch.log" || rc=1 ;;
         e2e)
-            rm -rf "$scratch/llama7b" "$scratch/llama7b-out" && mkdir -p "$scratch"
-            "$java" "${flags[@]}" -cp "$cp" dev.pare.cli.Pare synth --out "$scratch/llama7b" 2>&1 | tail -n 3 | tee "$out/synth.log" || rc=1
-            "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.EndToEndBench --model "$scratch/llama7b" --out "$scratch/llama7b-out" --device cuda \
-                2>"$out/e2e.err" | tee "$out/e2e.log" || rc=1
+            mkdir -p "$scratch"
+            [ -d "$scratch/llama7b" ] || "$java" "${flags[@]}" -cp "$cp" dev.pare.cli.Pare synth --out "$scratch/llama7b" 2>&1 | tail -n 3 | tee "$out/synth.log" || rc=1
+            rm -rf "$scratch/llama7b-out"
+            "$java" "${flags[@]}" ${PARE_E2E_JAVA:-} -cp "$cp" dev.pare.bench.EndToEndBench --model "$scratch/llama7b" --out "$scratch/llama7b-out" --device cuda \
+                --gpu-math "${PARE_GPU_MATH:-fp32}" 2>"$out/e2e.err" | tee "$out/e2e.log" || rc=1
             tail -n 5 "$out/e2e.err" ;;
         parity)
             "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.ReferenceParity --device cuda --model "$data/llama20m" \

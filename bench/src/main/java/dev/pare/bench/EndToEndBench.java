@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  * GPU and host memory.
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar dev.pare.bench.EndToEndBench
- *     --model DIR --out DIR [--device cuda] [--method sparsegpt] [--sparsity 0.5] [--bits 4] [--group-size 0] [--nsamples 128] [--seqlen 2048]
+ *     --model DIR --out DIR [--device cuda] [--gpu-math fp32|tf32|bf16] [--method sparsegpt] [--sparsity 0.5] [--bits 4] [--group-size 0]
+ *     [--nsamples 128] [--seqlen 2048]
  * </pre>
  */
 public final class EndToEndBench {

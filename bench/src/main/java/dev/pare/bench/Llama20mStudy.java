@@ -2,6 +2,7 @@ package dev.pare.bench;
 
 import dev.pare.backend.Backend;
 import dev.pare.backend.Backends;
+import dev.pare.backend.cuda.GpuMath;
 import dev.pare.eval.Perplexity;
 import dev.pare.eval.PerplexityResult;
 import dev.pare.eval.WikiText2;
@@ -25,7 +26,8 @@ import java.util.Map;
  *   <li>{@code --model DIR}: defaults to ../shared/models/llama20m;</li>
  *   <li>{@code --eval-tokens FILE}: WikiText-2 already tokenized (raw little-endian uint16), for machines where the
  *   tokenizer's native library is not carried; otherwise ../shared/data/wiki.test.raw is tokenized;</li>
- *   <li>{@code --device cpu|cuda|cuda:N|auto}: the backend (default cpu).</li>
+ *   <li>{@code --device cpu|cuda|cuda:N|auto}: the backend (default cpu);</li>
+ *   <li>{@code --gpu-math fp32|tf32|bf16}: the GPU's forward-pass products (default fp32; compression stays FP32).</li>
  * </ul>
  */
 final class Llama20mStudy {
@@ -48,7 +50,8 @@ final class Llama20mStudy {
     }
 
     static Backend backend(Map<String, String> opts) {
-        return Backends.create(opts.getOrDefault("device", "cpu"));
+        return Backends.create(opts.getOrDefault("device", "cpu"), Runtime.getRuntime().availableProcessors(),
+                GpuMath.parse(opts.getOrDefault("gpu-math", "fp32")), line -> System.err.println("pare: " + line));
     }
 
     /** WikiText-2's test split as the model's token ids. */

@@ -7,6 +7,7 @@ import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
 import dev.pare.model.Linear;
 import dev.pare.tensor.FloatMatrix;
+import dev.pare.util.Chunks;
 
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
@@ -14,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.IntStream;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sequential layer-wise compression, as in the GPTQ/SparseGPT papers: the calibration windows are embedded once; then,
@@ -101,21 +102,25 @@ public final class CompressionPipeline {
 
     /** tr(ΔHΔᵀ)/tr(WHWᵀ) with Δ = W − Ŵ: ‖WX − ŴX‖²/‖WX‖² over the calibration inputs, since H ∝ XXᵀ. */
     private double relativeError(FloatMatrix w, FloatMatrix compressed, FloatMatrix h, Arena arena) {
-        FloatMatrix delta = FloatMatrix.allocate(arena, w.rows(), w.cols());
-        IntStream.range(0, w.rows()).parallel().forEach(r -> {
-            for (int c = 0; c < w.cols(); c++) delta.set(r, c, w.get(r, c) - compressed.get(r, c));
-        });
+        FloatMatrix delta = FloatMatrix.allocateUninitialized(arena, w.rows(), w.cols());
+        Chunks.forEach(w.rows(), 64, (r0, r1) -> {
+            for (int r = (int) r0; r < r1; r++)
+                for (int c = 0; c < w.cols(); c++) delta.set(r, c, w.get(r, c) - compressed.get(r, c));
+        }, w.segment(), compressed.segment(), delta.segment());
         try (Residency.Lease resident = Residency.of(backend).lease().keep(h)) { // H crosses the bus once for both forms
             return backend.quadraticForm(delta, h) / backend.quadraticForm(w, h);
         }
     }
 
+    /** The fraction of exact zeros in w (rows counted in parallel). */
     static double zeros(FloatMatrix w) {
-        long z = IntStream.range(0, w.rows()).parallel().mapToLong(r -> {
+        LongAdder z = new LongAdder();
+        Chunks.forEach(w.rows(), 64, (r0, r1) -> {
             long n = 0;
-            for (int c = 0; c < w.cols(); c++) if (w.get(r, c) == 0f) n++;
-            return n;
-        }).sum();
-        return (double) z / w.size();
+            for (int r = (int) r0; r < r1; r++)
+                for (int c = 0; c < w.cols(); c++) if (w.get(r, c) == 0f) n++;
+            z.add(n);
+        }, w.segment());
+        return (double) z.sum() / w.size();
     }
 }

@@ -15,7 +15,7 @@ public final class Hessian {
     private int samples;
 
     public Hessian(Arena arena, int columns) {
-        this.h = FloatMatrix.allocate(arena, columns, columns);
+        this.h = FloatMatrix.allocateZeroed(arena, columns, columns);
     }
 
     /** Adds the inputs x [tokens × columns] of {@code sequences} calibration sequences. */

@@ -42,7 +42,7 @@ public record InverseHessian(FloatMatrix hinv, double percdamp) {
         meanDiag /= n;
         if (!Double.isFinite(meanDiag))
             throw new PareException(layer + ": the Hessian holds NaN or Inf (the calibration activations overflowed)");
-        FloatMatrix hinv = FloatMatrix.allocate(arena, n, n);
+        FloatMatrix hinv = FloatMatrix.allocateUninitialized(arena, n, n); // each attempt starts from a copy of h
         for (int attempt = 0; ; attempt++) {
             double pd = attempt == 0 ? percdamp : percdamp * ESCALATION[attempt - 1];
             hinv.copyFrom(h);

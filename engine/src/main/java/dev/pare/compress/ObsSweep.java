@@ -39,13 +39,13 @@ final class ObsSweep {
             byte[] mask = Double.isNaN(sparsity) ? null : backend.obsBlockMask(w, hinv, i1, i2, sparsity);
             FloatMatrix scale = null, zero = null;
             if (quantizer != null) {
-                scale = FloatMatrix.allocate(arena, rows, count);
-                zero = FloatMatrix.allocate(arena, rows, count);
+                scale = FloatMatrix.allocateUninitialized(arena, rows, count); // the quantizer fills both
+                zero = FloatMatrix.allocateUninitialized(arena, rows, count);
                 // The grids of new groups are fitted on the host, on W as the sweep has left it.
                 lease.toHost(w, i1, quantizer.hostColumnsEnd(i1, i2, w.cols()));
                 quantizer.block(w, i1, i2, scale, zero);
             }
-            FloatMatrix err = FloatMatrix.allocate(arena, rows, count);
+            FloatMatrix err = FloatMatrix.allocateUninitialized(arena, rows, count); // the sweep writes every error
             lease.keep(err); // from the block's sweep to the lazy update without a round trip
             int maxq = quantizer == null ? 0 : quantizer.grid().maxq();
             backend.obsBlock(new ObsBlock(w, hinv, i1, i2, mask, prunen, prunem, scale, zero, maxq, err, losses));

@@ -123,7 +123,7 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
             SafetensorsWriter w = writerOf.get(l.name());
             if (w == null) throw new IllegalStateException("no output file holds " + l.name());
             if (l.transposed()) {
-                try (Arena arena = Arena.ofConfined()) {
+                try (Arena arena = Arena.ofShared()) { // the writer converts on several threads
                     FloatMatrix t = FloatMatrix.allocate(arena, l.columns(), l.rows());
                     for (int r = 0; r < l.rows(); r++)
                         for (int c = 0; c < l.columns(); c++) t.set(c, r, l.weight().get(r, c));

@@ -19,8 +19,7 @@ public final class PackedSize {
      * @param groupSize 0 for one grid per row
      */
     public static long linearBits(FloatMatrix w, boolean pruned, NmPattern nm, int bits, int groupSize) {
-        long size = w.size(), zeros = 0;
-        if (pruned) for (long i = 0; i < size; i++) if (w.segment().getAtIndex(FloatMatrix.F32, i) == 0f) zeros++;
+        long size = w.size(), zeros = pruned ? Math.round(CompressionPipeline.zeros(w) * size) : 0;
         return linearBits(w.rows(), w.cols(), size - zeros, pruned, nm, bits, groupSize);
     }
 

@@ -1,5 +1,8 @@
 package dev.pare.tensor;
 
+import dev.pare.util.Chunks;
+
+import java.lang.foreign.Arena;
 import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -28,6 +31,22 @@ public final class FloatMatrix {
     /** A zero-filled matrix from {@code arena} (an Arena or a {@link Workspace}), aligned for vector loads. */
     public static FloatMatrix allocate(SegmentAllocator arena, int rows, int cols) {
         return new FloatMatrix(rows, cols, arena.allocate((long) rows * cols * Float.BYTES, 64));
+    }
+
+    /**
+     * A matrix whose values start undefined, for one the caller overwrites whole; from an {@link Arena} this skips the
+     * zero-fill (see {@link UninitializedMemory}), from any other allocator it is {@link #allocate}.
+     */
+    public static FloatMatrix allocateUninitialized(SegmentAllocator allocator, int rows, int cols) {
+        if (!(allocator instanceof Arena arena)) return allocate(allocator, rows, cols);
+        return new FloatMatrix(rows, cols, UninitializedMemory.allocate(arena, (long) rows * cols * Float.BYTES));
+    }
+
+    /** A zero matrix from {@code arena}, zeroed in parallel chunks (a 485 MB Hessian is zeroed once per layer group). */
+    public static FloatMatrix allocateZeroed(Arena arena, int rows, int cols) {
+        FloatMatrix m = allocateUninitialized(arena, rows, cols);
+        Chunks.forEach(m.size() * Float.BYTES, 1L << 24, (from, to) -> m.segment.asSlice(from, to - from).fill((byte) 0), m.segment);
+        return m;
     }
 
     public static FloatMatrix of(SegmentAllocator arena, int rows, int cols, float[] data) {
@@ -82,13 +101,14 @@ public final class FloatMatrix {
         return a;
     }
 
+    /** this = other, copied in parallel chunks when both segments are shared. */
     public void copyFrom(FloatMatrix other) {
         if (other.rows != rows || other.cols != cols) throw new IllegalArgumentException("shape " + other.rows + "x" + other.cols + " into " + rows + "x" + cols);
-        MemorySegment.copy(other.segment, 0, segment, 0, size() * Float.BYTES);
+        Chunks.forEach(size() * Float.BYTES, 1L << 24, (from, to) -> MemorySegment.copy(other.segment, from, segment, from, to - from), other.segment, segment);
     }
 
     public FloatMatrix copy(SegmentAllocator arena) {
-        FloatMatrix m = allocate(arena, rows, cols);
+        FloatMatrix m = allocateUninitialized(arena, rows, cols);
         m.copyFrom(this);
         return m;
     }
