@@ -1,6 +1,7 @@
 package dev.pare.compress;
 
 import dev.pare.tensor.FloatMatrix;
+import dev.pare.util.Chunks;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -93,15 +94,18 @@ final class GroupQuantizer {
         int runs = 0;
         for (int c = 0; c < count; c++) if (c == 0 || colScale[c] != colScale[c - 1]) runStart[runs++] = c;
         runStart[runs] = count;
-        float[] rowScale = new float[count], rowZero = new float[count];
-        for (int r = 0; r < rows; r++) {
-            for (int k = 0; k < runs; k++) {
-                int a = runStart[k], b = runStart[k + 1];
-                Arrays.fill(rowScale, a, b, colScale[a][r]);
-                Arrays.fill(rowZero, a, b, colZero[a][r]);
+        int runCount = runs;
+        Chunks.forEach(rows, 256, (r0, r1) -> {
+            float[] rowScale = new float[count], rowZero = new float[count];
+            for (int r = (int) r0; r < r1; r++) {
+                for (int k = 0; k < runCount; k++) {
+                    int a = runStart[k], b = runStart[k + 1];
+                    Arrays.fill(rowScale, a, b, colScale[a][r]);
+                    Arrays.fill(rowZero, a, b, colZero[a][r]);
+                }
+                MemorySegment.copy(rowScale, 0, blockScale.segment(), FloatMatrix.F32, blockScale.rowOffset(r), count);
+                MemorySegment.copy(rowZero, 0, blockZero.segment(), FloatMatrix.F32, blockZero.rowOffset(r), count);
             }
-            MemorySegment.copy(rowScale, 0, blockScale.segment(), FloatMatrix.F32, blockScale.rowOffset(r), count);
-            MemorySegment.copy(rowZero, 0, blockZero.segment(), FloatMatrix.F32, blockZero.rowOffset(r), count);
-        }
+        }, blockScale.segment(), blockZero.segment());
     }
 }
