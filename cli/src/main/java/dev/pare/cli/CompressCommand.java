@@ -90,10 +90,11 @@ final class CompressCommand implements Callable<Integer> {
     @Option(names = "--eval-seqlen", description = "evaluation window length (default: min(2048, the model's context))")
     Integer evalSeqlen;
 
-    @Option(names = "--scheduler", defaultValue = "uniform", description = "per-layer sparsity: uniform | owl (outlier-weighed) | hessian (inverse-Hessian loss estimate, log-levels) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--scheduler", defaultValue = "uniform", description = "per-layer sparsity: uniform | owl (outlier-weighed) | hessian (inverse-Hessian loss estimate, log-levels) (default: ${DEFAULT-VALUE}, the best measured; see bench/RESULTS.md)")
     String scheduler;
 
-    @Option(names = "--levels", defaultValue = "5", description = "hessian: number K of log-error levels (default: ${DEFAULT-VALUE})")
+    // K = 2 and δ = 0.05: the least harmful setting of the llama20m sweep in bench/RESULTS.md, where no hessian schedule beat uniform.
+    @Option(names = "--levels", defaultValue = "2", description = "hessian: number K of log-error levels (default: ${DEFAULT-VALUE})")
     int levels;
 
     @Option(names = "--level-step", defaultValue = "0.05", description = "hessian: sparsity step δ between adjacent levels (default: ${DEFAULT-VALUE})")
