@@ -42,7 +42,7 @@ for step in "${steps[@]}"; do
             tail -n 5 "$out/e2e.err" ;;
         parity)
             "$java" "${flags[@]}" -cp "$cp" dev.pare.bench.ReferenceParity --device cuda --model "$data/llama20m" \
-                --eval-tokens "$data/wikitext2_llama20m_uint16.bin" --runs "${PARE_RUNS:-dense,sparsegpt_50,gptq_w4_pc}" --out "$out/parity.md" \
+                --eval-tokens "$data/wikitext2_llama20m_uint16.bin" --runs "${PARE_RUNS:-dense,sparsegpt_50,gptq_w4_pc}" ${PARE_PARITY_ARGS:-} --out "$out/parity.md" \
                 2>"$out/parity.err" || rc=1
             tail -n 5 "$out/parity.err" ;;
         ablation)
