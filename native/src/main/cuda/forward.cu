@@ -198,6 +198,23 @@ extern "C" __global__ void row_dots(const float* __restrict__ a, const float* __
     if (threadIdx.x == 0) dots[blockIdx.x] = sum;
 }
 
+// lo[r] = min(0, w[r, c0..c1)), hi[r] = max(0, w[r, c0..c1)); one block per row: the range a quantization grid spans
+// (QuantGrid.fit), taken where W lives during the OBS sweep.
+extern "C" __global__ void row_ranges(const float* __restrict__ w, int cols, int c0, int c1, float* __restrict__ lo, float* __restrict__ hi) {
+    const float* row = w + (long long) blockIdx.x * cols;
+    float mn = 0.f, mx = 0.f;
+    for (int i = c0 + threadIdx.x; i < c1; i += blockDim.x) {
+        mn = fminf(mn, row[i]);
+        mx = fmaxf(mx, row[i]);
+    }
+    mx = block_max_f(mx);
+    mn = -block_max_f(-mn);
+    if (threadIdx.x == 0) {
+        lo[blockIdx.x] = mn;
+        hi[blockIdx.x] = mx;
+    }
+}
+
 // x[t] = table[ids[t]], rows of width cols: the embedding lookup.
 extern "C" __global__ void embedding_gather(const float* __restrict__ table, const int* __restrict__ ids, float* __restrict__ x,
                                             int rows, int cols) {

@@ -136,6 +136,11 @@ final class TimedBackend implements Backend, Residency {
     }
 
     @Override
+    public void rowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max) {
+        inner.rowRanges(w, c0, c1, min, max);
+    }
+
+    @Override
     public double quadraticForm(FloatMatrix a, FloatMatrix h) {
         return inner.quadraticForm(a, h);
     }

@@ -46,6 +46,12 @@ public interface Backend extends AutoCloseable {
      */
     void copyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width);
 
+    /** Checks rowRanges' arguments. */
+    static void checkRowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max) {
+        if (c0 < 0 || c1 > w.cols() || c0 > c1 || min.length != w.rows() || max.length != w.rows())
+            throw new IllegalArgumentException("rowRanges: columns [" + c0 + ", " + c1 + ") of " + w.rows() + "x" + w.cols() + " into " + min.length + " and " + max.length + " rows");
+    }
+
     /** Checks copyColumns' arguments. */
     static void checkCopyColumns(FloatMatrix src, int srcCol, FloatMatrix dst, int dstCol, int width) {
         if (src.rows() != dst.rows() || width < 0 || srcCol < 0 || dstCol < 0 || srcCol + width > src.cols() || dstCol + width > dst.cols())
@@ -66,6 +72,12 @@ public interface Backend extends AutoCloseable {
      * the squared output ‖AX‖² of a layer's weights (A = W) or of its compression error (A = W − Ŵ).
      */
     double quadraticForm(FloatMatrix a, FloatMatrix h);
+
+    /**
+     * For every row r of w: min[r] = min(0, w[r, c0…c1)) and max[r] = max(0, w[r, c0…c1)) — the range a quantization
+     * grid spans, taken where w lives (during the OBS sweep, a GPU's copy).
+     */
+    void rowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max);
 
     /** H ← decay·H + alpha·XᵀX for X [tokens × cols]; H [cols × cols] is kept symmetric (both triangles). */
     void accumulateGram(FloatMatrix h, FloatMatrix x, float decay, float alpha);

@@ -395,6 +395,25 @@ public final class CudaBackend implements Backend, Residency {
     // ---- compression ----------------------------------------------------------------------------------------------
 
     @Override
+    public void rowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max) {
+        Backend.checkRowRanges(w, c0, c1, min, max);
+        int rows = w.rows();
+        if (rows == 0) return;
+        run("rowRanges", o -> {
+            long wd = o.in(w);
+            DeviceBuffer lo = o.scratch((long) rows * Float.BYTES, "row minima"), hi = o.scratch((long) rows * Float.BYTES, "row maxima");
+            device.launch(FORWARD, "row_ranges", rows, 1, rowThreads(c1 - c0), 1, 0, wd, w.cols(), c0, c1, lo, hi);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment host = arena.allocate(ValueLayout.JAVA_FLOAT, rows);
+                device.download(lo.address(), host, host.byteSize());
+                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 0, min, 0, rows);
+                device.download(hi.address(), host, host.byteSize());
+                MemorySegment.copy(host, ValueLayout.JAVA_FLOAT, 0, max, 0, rows);
+            }
+        }, () -> cpu().rowRanges(w, c0, c1, min, max));
+    }
+
+    @Override
     public double quadraticForm(FloatMatrix a, FloatMatrix h) {
         int rows = a.rows(), n = a.cols();
         if (h.rows() != n || h.cols() != n)

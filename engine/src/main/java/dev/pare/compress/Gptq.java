@@ -31,12 +31,12 @@ public record Gptq(QuantGrid grid, int groupSize, boolean actOrder, boolean stat
     public LayerOutcome compress(Linear layer, Hessian hessian, double sparsity, Backend backend, Arena scratch, Consumer<String> log) {
         FloatMatrix w = layer.weight();
         // Per-channel grids come from W before dead columns are zeroed; static groups after (the reference's order).
-        GroupQuantizer perChannel = groupSize == 0 ? new GroupQuantizer(grid, w, 0, false, null) : null;
+        GroupQuantizer perChannel = groupSize == 0 ? new GroupQuantizer(grid, w, 0, false, null, backend) : null;
         FloatMatrix h = hessian.matrix().copy(scratch);
         int dead = InverseHessian.fixDeadColumns(h, w);
 
         int[] perm = actOrder ? descendingDiagonal(h) : null;
-        GroupQuantizer quantizer = perChannel != null ? perChannel : new GroupQuantizer(grid, w, groupSize, staticGroups, perm);
+        GroupQuantizer quantizer = perChannel != null ? perChannel : new GroupQuantizer(grid, w, groupSize, staticGroups, perm, backend);
         FloatMatrix wp = w, hp = h;
         if (perm != null) {
             wp = permuteColumns(w, perm, scratch);

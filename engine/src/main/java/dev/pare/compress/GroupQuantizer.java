@@ -1,5 +1,6 @@
 package dev.pare.compress;
 
+import dev.pare.backend.Backend;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.util.Chunks;
 
@@ -15,6 +16,7 @@ import java.util.Arrays;
  */
 final class GroupQuantizer {
     private final QuantGrid grid;
+    private final Backend backend;
     private final int groupSize;
     private final int[] perm;
     private final float[][] staticScale, staticZero;
@@ -27,22 +29,24 @@ final class GroupQuantizer {
      * @param groupSize    0 for per channel
      * @param staticGroups fit every group now rather than when the sweep reaches it
      * @param perm         the act-order permutation (sweep column → original column), or null
+     * @param backend      fits the grids where w lives (during the sweep, possibly a GPU)
      */
-    GroupQuantizer(QuantGrid grid, FloatMatrix w, int groupSize, boolean staticGroups, int[] perm) {
+    GroupQuantizer(QuantGrid grid, FloatMatrix w, int groupSize, boolean staticGroups, int[] perm, Backend backend) {
         this.grid = grid;
+        this.backend = backend;
         this.groupSize = groupSize;
         this.perm = perm;
         int rows = w.rows();
         scale = new float[rows];
         zero = new float[rows];
         if (groupSize == 0) {
-            grid.fit(w, 0, w.cols(), scale, zero);
+            grid.fit(w, 0, w.cols(), scale, zero, backend);
             staticScale = staticZero = null;
         } else if (staticGroups) {
             int groups = (w.cols() + groupSize - 1) / groupSize;
             staticScale = new float[groups][rows];
             staticZero = new float[groups][rows];
-            for (int g = 0; g < groups; g++) grid.fit(w, g * groupSize, Math.min(w.cols(), (g + 1) * groupSize), staticScale[g], staticZero[g]);
+            for (int g = 0; g < groups; g++) grid.fit(w, g * groupSize, Math.min(w.cols(), (g + 1) * groupSize), staticScale[g], staticZero[g], backend);
         } else {
             staticScale = staticZero = null;
         }
@@ -50,18 +54,6 @@ final class GroupQuantizer {
 
     QuantGrid grid() {
         return grid;
-    }
-
-    /**
-     * One past the last column of w that {@link #block}(w, i1, i2, …) reads (i1 when it reads none): the columns a
-     * backend that keeps w in its own memory must bring back to the host first.
-     */
-    int hostColumnsEnd(int i1, int i2, int cols) {
-        if (staticScale != null || groupSize == 0) return i1;
-        int end = i1;
-        for (int c = i1; c < i2; c++)
-            if (c % groupSize == 0 || fittedGroupStart < 0) end = Math.max(end, Math.min(cols, c - c % groupSize + groupSize));
-        return end;
     }
 
     /**
@@ -83,7 +75,7 @@ final class GroupQuantizer {
                 int start = c - c % groupSize;
                 scale = new float[rows];
                 zero = new float[rows];
-                grid.fit(w, start, Math.min(w.cols(), start + groupSize), scale, zero);
+                grid.fit(w, start, Math.min(w.cols(), start + groupSize), scale, zero, backend);
                 fittedGroupStart = start;
             }
             colScale[c - i1] = scale;

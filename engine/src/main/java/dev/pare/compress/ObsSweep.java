@@ -41,8 +41,7 @@ final class ObsSweep {
             if (quantizer != null) {
                 scale = FloatMatrix.allocateUninitialized(arena, rows, count); // the quantizer fills both
                 zero = FloatMatrix.allocateUninitialized(arena, rows, count);
-                // The grids of new groups are fitted on the host, on W as the sweep has left it.
-                lease.toHost(w, i1, quantizer.hostColumnsEnd(i1, i2, w.cols()));
+                // New groups' grids are fitted on W as the sweep has left it, where it lives (the backend's copy).
                 quantizer.block(w, i1, i2, scale, zero);
             }
             FloatMatrix err = FloatMatrix.allocateUninitialized(arena, rows, count); // the sweep writes every error

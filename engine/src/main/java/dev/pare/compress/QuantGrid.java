@@ -1,10 +1,8 @@
 package dev.pare.compress;
 
 import dev.pare.PareException;
+import dev.pare.backend.Backend;
 import dev.pare.tensor.FloatMatrix;
-import dev.pare.util.Chunks;
-
-import java.lang.foreign.MemorySegment;
 
 /**
  * The uniform integer grid of GPTQ's quantizer: per output row, 2^bits levels spanning [min(x, 0), max(x, 0)]
@@ -20,22 +18,11 @@ public record QuantGrid(int bits, boolean symmetric) {
         return (1 << bits) - 1;
     }
 
-    /** Fits row r's scale and zero to W[r, c0:c1) for every row (min-max, no search), into scale[r], zero[r]. */
-    public void fit(FloatMatrix w, int c0, int c1, float[] scale, float[] zero) {
-        // Rows in parallel chunks; each row's slice copied to the heap in one go (element-wise reads of a shared
-        // segment cost several times more).
-        Chunks.forEach(w.rows(), 256, (r0, r1) -> {
-            float[] row = new float[c1 - c0];
-            for (int r = (int) r0; r < r1; r++) {
-                MemorySegment.copy(w.segment(), FloatMatrix.F32, w.rowOffset(r) + (long) c0 * Float.BYTES, row, 0, row.length);
-                float min = 0, max = 0;
-                for (float v : row) {
-                    min = Math.min(min, v);
-                    max = Math.max(max, v);
-                }
-                fitRange(min, max, scale, zero, r);
-            }
-        }, w.segment());
+    /** Each row's grid over columns [c0, c1) of w (min-max, no search), from the row ranges the backend takes where w lives. */
+    public void fit(FloatMatrix w, int c0, int c1, float[] scale, float[] zero, Backend backend) {
+        float[] min = new float[w.rows()], max = new float[w.rows()];
+        backend.rowRanges(w, c0, c1, min, max);
+        for (int r = 0; r < w.rows(); r++) fitRange(min[r], max[r], scale, zero, r);
     }
 
     /** scale and zero for a row whose values span [min, max] (both already widened to include 0). */

@@ -23,7 +23,7 @@ public record Rtn(QuantGrid grid, int groupSize) implements LayerMethod {
     public LayerOutcome compress(Linear layer, Hessian hessian, double sparsity, Backend backend, Arena scratch, Consumer<String> log) {
         FloatMatrix w = layer.weight();
         // Without error feedback, fitting a group "when reached" is fitting it on the original weights.
-        GroupQuantizer quantizer = new GroupQuantizer(grid, w, groupSize, groupSize > 0, null);
+        GroupQuantizer quantizer = new GroupQuantizer(grid, w, groupSize, groupSize > 0, null, backend);
         FloatMatrix scale = FloatMatrix.allocate(scratch, w.rows(), w.cols());
         FloatMatrix zero = FloatMatrix.allocate(scratch, w.rows(), w.cols());
         quantizer.block(w, 0, w.cols(), scale, zero);

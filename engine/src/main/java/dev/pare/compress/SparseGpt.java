@@ -32,7 +32,7 @@ public record SparseGpt(NmPattern nm, QuantGrid grid, int groupSize, int blocksi
     public LayerOutcome compress(Linear layer, Hessian hessian, double sparsity, Backend backend, Arena scratch, Consumer<String> log) {
         FloatMatrix w = layer.weight();
         // The reference fits the per-channel grid on W before dead columns are zeroed.
-        GroupQuantizer quantizer = grid == null ? null : new GroupQuantizer(grid, w, groupSize, false, null);
+        GroupQuantizer quantizer = grid == null ? null : new GroupQuantizer(grid, w, groupSize, false, null, backend);
         FloatMatrix h = hessian.matrix().copy(scratch);
         int dead = InverseHessian.fixDeadColumns(h, w);
         InverseHessian hinv = InverseHessian.factor(h, percdamp, backend, scratch, layer.name(), log);

@@ -82,6 +82,27 @@ class CpuBackendTest {
             {50, 300, 129}, {150, 520, 300}, {300, 64, 7},
     };
 
+    /** Row minima and maxima over a column window, widened to include 0, against a plain loop. */
+    @ParameterizedTest(autoCloseArguments = false)
+    @MethodSource("backends")
+    void rowRangesMatchAPlainLoop(CpuBackend backend) {
+        FloatMatrix w = random(37, 300, 2);
+        for (int[] window : new int[][]{{0, 300}, {128, 256}, {299, 300}, {5, 5}}) {
+            float[] min = new float[37], max = new float[37];
+            backend.rowRanges(w, window[0], window[1], min, max);
+            for (int r = 0; r < 37; r++) {
+                float lo = 0, hi = 0;
+                for (int c = window[0]; c < window[1]; c++) {
+                    lo = Math.min(lo, w.get(r, c));
+                    hi = Math.max(hi, w.get(r, c));
+                }
+                assertEquals(lo, min[r], 0f, "min row " + r + " " + Arrays.toString(window) + ", seed " + seed);
+                assertEquals(hi, max[r], 0f, "max row " + r + " " + Arrays.toString(window) + ", seed " + seed);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> backend.rowRanges(w, 10, 301, new float[37], new float[37]));
+    }
+
     /** tr(A·H·Aᵀ) against the double sum Σ_r Σ_ij a_ri·H_ij·a_rj, for a symmetric H. */
     @ParameterizedTest(autoCloseArguments = false)
     @MethodSource("backends")

@@ -237,6 +237,27 @@ class CudaBackendTest {
     }
 
     @Test
+    void rowRangesAreExactlyTheCpusAlsoOnAKeptMatrix() {
+        FloatMatrix w = random(1000, 4096, 3);
+        for (int[] window : new int[][]{{0, 4096}, {128, 256}, {4000, 4096}}) {
+            float[] emin = new float[1000], emax = new float[1000], amin = new float[1000], amax = new float[1000];
+            cpu.rowRanges(w, window[0], window[1], emin, emax);
+            gpu.rowRanges(w, window[0], window[1], amin, amax);
+            assertArrayEquals(emin, amin, "row minima " + Arrays.toString(window));
+            assertArrayEquals(emax, amax, "row maxima " + Arrays.toString(window));
+        }
+        // Inside a lease the GPU's copy is the current one: change it there, and the ranges must follow.
+        FloatMatrix bump = zeros(1000, 4096);
+        bump.set(7, 9, 1000f);
+        try (Residency.Lease lease = gpu.lease().keep(w)) {
+            gpu.add(w, bump);
+            float[] min = new float[1000], max = new float[1000];
+            gpu.rowRanges(w, 0, 16, min, max);
+            assertTrue(max[7] >= 1000f - 10, "the range must come from the device copy, got " + max[7]);
+        }
+    }
+
+    @Test
     void quadraticFormMatchesCpu() {
         for (int[] s : new int[][]{{1, 5}, {100, 384}, {1024, 1000}}) {
             FloatMatrix a = random(s[0], s[1], 1), g = random(s[1], s[1], 1), h = zeros(s[1], s[1]);
