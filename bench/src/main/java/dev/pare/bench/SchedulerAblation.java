@@ -43,7 +43,7 @@ import java.util.Map;
  * <pre>
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.SchedulerAblation correlation [--sparsity 0.7] [--nsamples 128] [--out bench/RESULTS.md]
  * java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.SchedulerAblation table [--targets 0.6,0.7,0.8] [--bits 0,4]
- *      [--schedulers uniform,owl,hessian] [--nsamples 128] [--levels 2] [--level-step 0.05] [--granularity linear] [--clustering bins]
+ *      [--schedulers uniform,owl,hessian] [--nsamples 128] [--levels 2] [--level-step 0.02] [--granularity linear] [--clustering bins]
  *      [--eval-windows N] [--out bench/RESULTS.md]
  * </pre>
  * Both take the options of {@link Llama20mStudy} too ({@code --model}, {@code --eval-tokens}, {@code --device}).
@@ -143,7 +143,7 @@ public final class SchedulerAblation {
         List<Scheduler> schedulers = Arrays.stream(opts.getOrDefault("schedulers", "uniform,owl,hessian").split(","))
                 .map(v -> ScheduleSettings.parse(Scheduler.class, "--schedulers", v)).toList();
         int levels = Integer.parseInt(opts.getOrDefault("levels", "2"));
-        double step = Double.parseDouble(opts.getOrDefault("level-step", "0.05"));
+        double step = Double.parseDouble(opts.getOrDefault("level-step", "0.02"));
         Granularity granularity = ScheduleSettings.parse(Granularity.class, "--granularity", opts.getOrDefault("granularity", "linear"));
         Clustering clustering = ScheduleSettings.parse(Clustering.class, "--clustering", opts.getOrDefault("clustering", "bins"));
         int evalWindows = Integer.parseInt(opts.getOrDefault("eval-windows", "0"));

@@ -12,7 +12,10 @@ public enum GpuMath {
     FP32,
     /** TF32 tensor cores: 10-bit mantissas in the products, FP32 sums (relative error ~3e-4). */
     TF32,
-    /** BF16 tensor cores on FP32 data: 8-bit mantissas in the products, FP32 sums (relative error ~3e-3). */
+    /**
+     * BF16 tensor cores allowed on FP32 data (8-bit mantissas in the products, FP32 sums): cuBLAS may still pick TF32
+     * kernels — on an H200 it gave results identical to TF32 for every model measured (bench/RESULTS.md).
+     */
     BF16;
 
     public int cublasComputeType() {

@@ -25,7 +25,7 @@ public record ScheduleSettings(Scheduler scheduler, int levels, double levelStep
     /** How the layers' λ are grouped into levels: equal-width bins over [min λ, max λ], or optimal 1-D k-means. */
     public enum Clustering { BINS, KMEANS }
 
-    public static final ScheduleSettings UNIFORM = new ScheduleSettings(Scheduler.UNIFORM, 2, 0.05, 0.3, 0.95,
+    public static final ScheduleSettings UNIFORM = new ScheduleSettings(Scheduler.UNIFORM, 2, 0.02, 0.3, 0.95,
             Granularity.LINEAR, Clustering.BINS, 5, 0.08);
 
     public ScheduleSettings {
