@@ -194,3 +194,120 @@ extern "C" __global__ void obs_threshold_mask(const float* __restrict__ s, long 
     for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x)
         mask[e] = s[e] <= thresh ? 1 : 0;
 }
+
+// ---- Wanda and magnitude: scores |w_ij|·scale_j (scale_j = 1 for magnitude), and the weights they prune -------------
+
+__device__ __forceinline__ float prune_score(const float* __restrict__ row, const float* __restrict__ scale, int has_scale, int c) {
+    float a = fabsf(row[c]);
+    return has_scale ? a * scale[c] : a;
+}
+
+// out[e] = |w[e]|·scale[column], for the global threshold (radix_histogram / radix_pick select over it).
+extern "C" __global__ void prune_scores(const float* __restrict__ w, int rows, int cols, const float* __restrict__ scale,
+                                        int has_scale, float* __restrict__ out) {
+    long long n = (long long) rows * cols;
+    for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x) {
+        int c = (int) (e % cols);
+        float a = fabsf(w[e]);
+        out[e] = has_scale ? a * scale[c] : a;
+    }
+}
+
+// w[e] = 0 where s[e] ≤ the selected threshold (its bits in state[0]): magnitude's global threshold, ties pruned.
+extern "C" __global__ void prune_at_or_below(float* __restrict__ w, const float* __restrict__ s, long long n,
+                                             const unsigned* __restrict__ state) {
+    float thresh = __uint_as_float(state[0]);
+    for (long long e = blockIdx.x * (long long) blockDim.x + threadIdx.x; e < n; e += (long long) gridDim.x * blockDim.x)
+        if (s[e] <= thresh) w[e] = 0.f;
+}
+
+// Wanda per output row: zero the k lowest-scoring weights of each row, ties to the lower column (a stable sort's
+// order). One block per row: a radix select of the (k−1)-th smallest score in four 8-bit passes, then every weight below
+// it and the first equal ones in column order are zeroed. Scores are all read before any weight of the row is written.
+extern "C" __global__ void prune_row_smallest(float* __restrict__ w, int cols, const float* __restrict__ scale, int has_scale, int k) {
+    __shared__ unsigned hist[256];
+    __shared__ unsigned equal_before[1024];
+    __shared__ unsigned s_prefix, s_mask, s_rank;
+    float* row = w + (long long) blockIdx.x * cols;
+    if (threadIdx.x == 0) {
+        s_prefix = 0;
+        s_mask = 0;
+        s_rank = (unsigned) (k - 1);
+    }
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        for (int b = threadIdx.x; b < 256; b += blockDim.x) hist[b] = 0;
+        __syncthreads();
+        unsigned prefix = s_prefix, pmask = s_mask;
+        for (int c = threadIdx.x; c < cols; c += blockDim.x) {
+            unsigned bits = __float_as_uint(prune_score(row, scale, has_scale, c));
+            if ((bits & pmask) == prefix) atomicAdd(&hist[(bits >> shift) & 255u], 1u);
+        }
+        __syncthreads();
+        if (threadIdx.x == 0) {
+            unsigned rank = s_rank, below = 0;
+            int bin = 255;
+            for (int i = 0; i < 256; i++) {
+                if (below + hist[i] > rank) {
+                    bin = i;
+                    break;
+                }
+                below += hist[i];
+            }
+            s_prefix = prefix | ((unsigned) bin << shift);
+            s_mask = pmask | (255u << shift);
+            s_rank = rank - below;
+        }
+        __syncthreads();
+    }
+    float thresh = __uint_as_float(s_prefix);
+    unsigned equal_to_prune = s_rank + 1;
+    // Each thread owns a contiguous run of columns; the equal scores are ranked in column order by a scan of the counts.
+    int per = (cols + blockDim.x - 1) / blockDim.x, c0 = threadIdx.x * per, c1 = min(cols, c0 + per);
+    unsigned mine = 0;
+    for (int c = c0; c < c1; c++) mine += prune_score(row, scale, has_scale, c) == thresh;
+    equal_before[threadIdx.x] = mine;
+    __syncthreads();
+    if (threadIdx.x == 0) {
+        unsigned running = 0;
+        for (int t = 0; t < blockDim.x; t++) {
+            unsigned v = equal_before[t];
+            equal_before[t] = running;
+            running += v;
+        }
+    }
+    __syncthreads();
+    unsigned rank = equal_before[threadIdx.x];
+    for (int c = c0; c < c1; c++) {
+        float s = prune_score(row, scale, has_scale, c);
+        if (s < thresh) {
+            row[c] = 0.f;
+        } else if (s == thresh) {
+            if (rank < equal_to_prune) row[c] = 0.f;
+            rank++;
+        }
+    }
+}
+
+// N:M: in every group of m consecutive columns of a row, zero the n lowest-scoring weights (ties to the lower column).
+// One thread per group; a weight's rank is the number of weights in its group that sort before it.
+extern "C" __global__ void prune_n_of_m(float* __restrict__ w, int rows, int cols, const float* __restrict__ scale, int has_scale,
+                                        int n, int m) {
+    int groups_per_row = cols / m;
+    long long groups = (long long) rows * groups_per_row;
+    for (long long g = blockIdx.x * (long long) blockDim.x + threadIdx.x; g < groups; g += (long long) gridDim.x * blockDim.x) {
+        int r = (int) (g / groups_per_row), c0 = (int) (g - (long long) r * groups_per_row) * m;
+        float* row = w + (long long) r * cols;
+        unsigned long long prune = 0; // bit j: column c0 + j is pruned (m ≤ 64)
+        for (int j = 0; j < m; j++) {
+            float sj = prune_score(row, scale, has_scale, c0 + j);
+            int rank = 0;
+            for (int i = 0; i < m; i++) {
+                float si = prune_score(row, scale, has_scale, c0 + i);
+                rank += si < sj || (si == sj && i < j);
+            }
+            if (rank < n) prune |= 1ull << j;
+        }
+        for (int j = 0; j < m; j++)
+            if (prune >> j & 1ull) row[c0 + j] = 0.f;
+    }
+}

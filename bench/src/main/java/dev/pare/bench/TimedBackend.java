@@ -136,6 +136,21 @@ final class TimedBackend implements Backend, Residency {
     }
 
     @Override
+    public void pruneBelowGlobalThreshold(FloatMatrix w, float[] scale, double sparsity) {
+        inner.pruneBelowGlobalThreshold(w, scale, sparsity);
+    }
+
+    @Override
+    public void prunePerRow(FloatMatrix w, float[] scale, double sparsity) {
+        inner.prunePerRow(w, scale, sparsity);
+    }
+
+    @Override
+    public void pruneNofM(FloatMatrix w, float[] scale, int n, int m) {
+        inner.pruneNofM(w, scale, n, m);
+    }
+
+    @Override
     public void rowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max) {
         inner.rowRanges(w, c0, c1, min, max);
     }

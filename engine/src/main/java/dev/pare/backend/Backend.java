@@ -74,6 +74,25 @@ public interface Backend extends AutoCloseable {
     double quadraticForm(FloatMatrix a, FloatMatrix h);
 
     /**
+     * Magnitude's selection: zeroes every weight whose score |w_ij|·scale_j (scale null: |w_ij|) is ≤ the ⌊n·s⌋-th
+     * smallest score of the whole matrix — ties at the threshold included, as the reference.
+     */
+    void pruneBelowGlobalThreshold(FloatMatrix w, float[] scale, double sparsity);
+
+    /** Wanda's selection: zeroes the ⌊cols·s⌋ lowest-scoring weights of every row, ties to the lower column. */
+    void prunePerRow(FloatMatrix w, float[] scale, double sparsity);
+
+    /** N:M: zeroes the n lowest-scoring weights in every group of m consecutive columns of each row, ties to the lower column. */
+    void pruneNofM(FloatMatrix w, float[] scale, int n, int m);
+
+    /** Checks the pruning ops' arguments. */
+    static void checkPruning(String op, FloatMatrix w, float[] scale, double sparsity) {
+        if (scale != null && scale.length != w.cols())
+            throw new IllegalArgumentException(op + ": " + scale.length + " column scales for " + w.cols() + " columns");
+        if (!(sparsity >= 0 && sparsity < 1)) throw new IllegalArgumentException(op + ": sparsity " + sparsity + " outside [0, 1)");
+    }
+
+    /**
      * For every row r of w: min[r] = min(0, w[r, c0…c1)) and max[r] = max(0, w[r, c0…c1)) — the range a quantization
      * grid spans, taken where w lives (during the OBS sweep, a GPU's copy).
      */

@@ -271,6 +271,24 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void pruneBelowGlobalThreshold(FloatMatrix w, float[] scale, double sparsity) {
+        Backend.checkPruning("pruneBelowGlobalThreshold", w, scale, sparsity);
+        CpuPruning.belowGlobalThreshold(w, scale, sparsity);
+    }
+
+    @Override
+    public void prunePerRow(FloatMatrix w, float[] scale, double sparsity) {
+        Backend.checkPruning("prunePerRow", w, scale, sparsity);
+        CpuPruning.perRow(w, scale, sparsity);
+    }
+
+    @Override
+    public void pruneNofM(FloatMatrix w, float[] scale, int n, int m) {
+        Backend.checkPruning("pruneNofM", w, scale, 0);
+        CpuPruning.nOfM(w, scale, n, m);
+    }
+
+    @Override
     public void rowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max) {
         Backend.checkRowRanges(w, c0, c1, min, max);
         // Each row's slice copied to the heap in one go: element-wise reads of a shared segment cost several times more.

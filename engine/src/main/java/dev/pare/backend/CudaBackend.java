@@ -395,6 +395,72 @@ public final class CudaBackend implements Backend, Residency {
     // ---- compression ----------------------------------------------------------------------------------------------
 
     @Override
+    public void pruneBelowGlobalThreshold(FloatMatrix w, float[] scale, double sparsity) {
+        Backend.checkPruning("pruneBelowGlobalThreshold", w, scale, sparsity);
+        long n = w.size();
+        int k = (int) (n * sparsity);
+        if (n == 0 || sparsity == 0) return;
+        run("pruneBelowGlobalThreshold", o -> {
+            long wd = o.inOut(w), sd = scale == null ? 0 : columnScales(o, scale);
+            DeviceBuffer s = o.scratch(n * Float.BYTES, "pruning scores");
+            long grid = device.gridFor(n);
+            device.launch(OBS, "prune_scores", grid, 1, 256, 1, 0, wd, w.rows(), w.cols(), sd, scale == null ? 0 : 1, s);
+            DeviceBuffer state = selectKth(o, s, n, k);
+            device.launch(OBS, "prune_at_or_below", grid, 1, 256, 1, 0, wd, s, n, state);
+        }, () -> cpu().pruneBelowGlobalThreshold(w, scale, sparsity));
+    }
+
+    @Override
+    public void prunePerRow(FloatMatrix w, float[] scale, double sparsity) {
+        Backend.checkPruning("prunePerRow", w, scale, sparsity);
+        int k = (int) (w.cols() * sparsity);
+        if (k == 0 || w.rows() == 0) return;
+        run("prunePerRow", o -> {
+            long wd = o.inOut(w), sd = scale == null ? 0 : columnScales(o, scale);
+            device.launch(OBS, "prune_row_smallest", w.rows(), 1, 256, 1, 0, wd, w.cols(), sd, scale == null ? 0 : 1, k);
+        }, () -> cpu().prunePerRow(w, scale, sparsity));
+    }
+
+    @Override
+    public void pruneNofM(FloatMatrix w, float[] scale, int n, int m) {
+        Backend.checkPruning("pruneNofM", w, scale, 0);
+        if (m > 64) { // the kernel keeps a group's choices in one 64-bit word
+            cpu().pruneNofM(w, scale, n, m);
+            return;
+        }
+        long groups = (long) w.rows() * (w.cols() / m);
+        if (groups == 0) return;
+        run("pruneNofM", o -> {
+            long wd = o.inOut(w), sd = scale == null ? 0 : columnScales(o, scale);
+            device.launch(OBS, "prune_n_of_m", device.gridFor(groups), 1, 256, 1, 0, wd, w.rows(), w.cols(), sd, scale == null ? 0 : 1, n, m);
+        }, () -> cpu().pruneNofM(w, scale, n, m));
+    }
+
+    private static long columnScales(DeviceMatrices.Operands o, float[] scale) {
+        try (Arena arena = Arena.ofConfined()) {
+            return o.bytes(arena.allocateFrom(ValueLayout.JAVA_FLOAT, scale), "column scales");
+        }
+    }
+
+    /** The k-th smallest (0-based) of n non-negative scores, exactly: its bits end up in state[0] (radix select, 4 passes). */
+    private DeviceBuffer selectKth(DeviceMatrices.Operands o, DeviceBuffer scores, long n, int k) {
+        DeviceBuffer state = o.scratch(4 * Integer.BYTES, "radix state");
+        DeviceBuffer hist = o.scratch(256 * Integer.BYTES, "radix histogram");
+        long grid = device.gridFor(n);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment init = arena.allocate(ValueLayout.JAVA_INT, 4);
+            init.setAtIndex(ValueLayout.JAVA_INT, 2, k);
+            device.upload(init, state.address(), init.byteSize());
+        }
+        device.memset(hist.address(), hist.bytes());
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            device.launch(OBS, "radix_histogram", grid, 1, 256, 1, 0, scores, n, state, hist, shift);
+            device.launch(OBS, "radix_pick", 1, 1, 256, 1, 0, state, hist, shift);
+        }
+        return state;
+    }
+
+    @Override
     public void rowRanges(FloatMatrix w, int c0, int c1, float[] min, float[] max) {
         Backend.checkRowRanges(w, c0, c1, min, max);
         int rows = w.rows();
@@ -521,21 +587,12 @@ public final class CudaBackend implements Backend, Residency {
         return run("obsBlockMask", o -> {
             long wd = o.in(w), hd = o.in(hinv);
             DeviceBuffer s = o.scratch(n * Float.BYTES, "saliency");
-            DeviceBuffer state = o.scratch(4 * Integer.BYTES, "radix state");
-            DeviceBuffer hist = o.scratch(256 * Integer.BYTES, "radix histogram");
             DeviceBuffer mask = o.scratch(n, "mask");
             long grid = device.gridFor(n);
             device.launch(OBS, "obs_saliency", grid, 1, 256, 1, 0, wd, (long) w.cols(), rows, hd, (long) hinv.cols(), i1, count, s);
+            // The ⌊n·sparsity⌋-th smallest saliency (0-based), exactly.
+            DeviceBuffer state = selectKth(o, s, n, k);
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment init = arena.allocate(ValueLayout.JAVA_INT, 4);
-                init.setAtIndex(ValueLayout.JAVA_INT, 2, k);
-                device.upload(init, state.address(), init.byteSize());
-                device.memset(hist.address(), hist.bytes());
-                // The ⌊n·sparsity⌋-th smallest saliency (0-based), exactly: four 8-bit passes over the float bits.
-                for (int shift = 24; shift >= 0; shift -= 8) {
-                    device.launch(OBS, "radix_histogram", grid, 1, 256, 1, 0, s, n, state, hist, shift);
-                    device.launch(OBS, "radix_pick", 1, 1, 256, 1, 0, state, hist, shift);
-                }
                 device.launch(OBS, "obs_threshold_mask", grid, 1, 256, 1, 0, s, n, state, mask);
                 MemorySegment host = arena.allocate(n);
                 device.download(mask.address(), host, n);

@@ -25,11 +25,10 @@ public record Magnitude(NmPattern nm) implements LayerMethod {
     @Override
     public LayerOutcome compress(Linear layer, Hessian hessian, double sparsity, Backend backend, Arena scratch, Consumer<String> log) {
         FloatMatrix w = layer.weight();
-        Saliency metric = (r, c) -> Math.abs(w.get(r, c));
         if (nm != null) {
-            Saliency.pruneNofM(w, metric, nm);
+            backend.pruneNofM(w, null, nm.n(), nm.m());
         } else if (sparsity > 0) {
-            Saliency.pruneBelowGlobalThreshold(w, metric, sparsity);
+            backend.pruneBelowGlobalThreshold(w, null, sparsity);
         }
         return LayerOutcome.NONE;
     }

@@ -28,11 +28,10 @@ public record Wanda(NmPattern nm) implements LayerMethod {
         float[] diag = hessian.diagonal();
         float[] norm = new float[diag.length];
         for (int j = 0; j < norm.length; j++) norm[j] = (float) Math.sqrt(diag[j] / 2);
-        Saliency metric = (r, c) -> Math.abs(w.get(r, c)) * norm[c];
         if (nm != null) {
-            Saliency.pruneNofM(w, metric, nm);
+            backend.pruneNofM(w, norm, nm.n(), nm.m());
         } else if (sparsity > 0) {
-            Saliency.prunePerRow(w, metric, sparsity);
+            backend.prunePerRow(w, norm, sparsity);
         }
         return LayerOutcome.NONE;
     }

@@ -258,6 +258,39 @@ class CudaBackendTest {
     }
 
     @Test
+    void pruningSelectionsAreTheCpusBitForBit() {
+        for (int[] shape : new int[][]{{37, 129}, {512, 4096}, {64, 11008}}) {
+            FloatMatrix w = CpuPruningTest.tiedWeights(arena, shape[0], shape[1], random);
+            float[] scale = CpuPruningTest.tiedScales(shape[1], random);
+            String what = Arrays.toString(shape) + ", seed " + seed;
+            FloatMatrix e = copy(w), a = copy(w);
+            cpu.prunePerRow(e, scale, 0.7);
+            gpu.prunePerRow(a, scale, 0.7);
+            assertClose("Wanda per row " + what, e, a);
+            assertEquals(0, mismatches(e, a), "Wanda per row " + what);
+            e = copy(w);
+            a = copy(w);
+            cpu.pruneBelowGlobalThreshold(e, null, 0.6);
+            gpu.pruneBelowGlobalThreshold(a, null, 0.6);
+            assertEquals(0, mismatches(e, a), "magnitude " + what);
+            for (int[] nm : new int[][]{{2, 4}, {4, 8}, {3, 64}}) {
+                e = copy(w);
+                a = copy(w);
+                cpu.pruneNofM(e, scale, nm[0], nm[1]);
+                gpu.pruneNofM(a, scale, nm[0], nm[1]);
+                assertEquals(0, mismatches(e, a), nm[0] + ":" + nm[1] + " " + what);
+            }
+        }
+    }
+
+    private static long mismatches(FloatMatrix e, FloatMatrix a) {
+        long n = 0;
+        for (long i = 0; i < e.size(); i++)
+            if (Float.floatToIntBits(e.segment().getAtIndex(FloatMatrix.F32, i)) != Float.floatToIntBits(a.segment().getAtIndex(FloatMatrix.F32, i))) n++;
+        return n;
+    }
+
+    @Test
     void quadraticFormMatchesCpu() {
         for (int[] s : new int[][]{{1, 5}, {100, 384}, {1024, 1000}}) {
             FloatMatrix a = random(s[0], s[1], 1), g = random(s[1], s[1], 1), h = zeros(s[1], s[1]);
