@@ -14,8 +14,8 @@ import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * Sequential layer-wise compression, as in the GPTQ/SparseGPT papers: the calibration windows are embedded once; then,
