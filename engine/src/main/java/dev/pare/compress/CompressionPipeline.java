@@ -5,7 +5,9 @@ import dev.pare.backend.Residency;
 import dev.pare.calib.CalibrationSet;
 import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
+import dev.pare.model.HiddenStates;
 import dev.pare.model.Linear;
+import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.util.Chunks;
 
@@ -51,12 +53,12 @@ public final class CompressionPipeline {
         List<LayerReport> reports = new ArrayList<>();
         long start = System.nanoTime();
         int blocks = model.layers();
-        try (CalibrationStates x = calibration == null ? null : new CalibrationStates(model, calibration, backend)) {
+        try (HiddenStates x = calibration == null ? null : new HiddenStates(model, calibration.windows(), backend)) {
             for (int i = 0; i < blocks; i++) {
                 Block block = model.block(i);
                 List<List<Linear>> groups = trueSequential ? block.sequentialGroups() : List.of(block.linears());
                 for (List<Linear> group : groups) reports.addAll(compressGroup(i, block, group, x));
-                if (x != null && i < blocks - 1) x.advance(block, null);
+                if (x != null && i < blocks - 1) x.advance(block, LinearHook.NONE);
                 sink.accept(i, block);
                 model.unloadBlock(i);
                 double elapsed = (System.nanoTime() - start) / 1e9;
@@ -66,7 +68,7 @@ public final class CompressionPipeline {
         return reports;
     }
 
-    private List<LayerReport> compressGroup(int blockIndex, Block block, List<Linear> group, CalibrationStates x) {
+    private List<LayerReport> compressGroup(int blockIndex, Block block, List<Linear> group, HiddenStates x) {
         List<LayerReport> reports = new ArrayList<>();
         try (Arena hessians = Arena.ofShared()) {
             HessianCollector collector = null;

@@ -47,7 +47,8 @@ public final class HessianCollector implements LinearHook {
         lease.close();
     }
 
-    /** Call between sequences: inputs are matched by identity within one forward pass only. */
+    /** Inputs are matched by identity within one forward pass only. */
+    @Override
     public void nextSequence() {
         byInput.clear();
     }

@@ -2,14 +2,11 @@ package dev.pare.eval;
 
 import dev.pare.PareException;
 import dev.pare.backend.Backend;
-import dev.pare.backend.Residency;
 import dev.pare.model.CausalLM;
-import dev.pare.model.ForwardContext;
-import dev.pare.model.KvCache;
+import dev.pare.model.HiddenStates;
 import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.util.Progress;
-import dev.pare.tensor.Workspace;
 
 import java.util.Arrays;
 
@@ -19,6 +16,9 @@ import java.util.Arrays;
  * ppl = exp(mean over windows of the window's mean NLL over its seqlen−1 next-token predictions).
  */
 public final class Perplexity {
+    /** Hidden states kept per chunk of windows (a 7B model's 2048-token window is 32 MiB of them). */
+    private static final long STATE_BYTES = 1L << 30;
+
     private Perplexity() {
     }
 
@@ -29,28 +29,41 @@ public final class Perplexity {
             throw new PareException("the evaluation text has " + tokens.length + " tokens, fewer than one window of " + seqlen
                     + " (use a longer text or a smaller --seqlen)");
         long start = System.nanoTime();
+        int layers = model.layers();
+        // Every block loaded (and so checked: shapes, dtypes, finite values) once before any work, so that a bad tensor
+        // is reported up front rather than minutes in.
+        for (int b = 0; b < layers; b++) {
+            model.block(b);
+            model.unloadBlock(b);
+        }
+        // Windows in chunks whose hidden states fit STATE_BYTES, each chunk walked block by block: one block resident.
+        long stateBytes = (long) seqlen * model.config().hidden() * Float.BYTES;
+        int chunk = (int) Math.max(1, Math.min(windows, STATE_BYTES / stateBytes));
         double sum = 0;
-        Residency residency = Residency.of(backend);
-        try (Workspace scratch = Residency.workspaceFor(backend); Residency.Lease weights = residency.lease()) {
-            model.keepBlockWeights(weights);
-            for (int w = 0; w < windows; w++) {
-                int[] window = Arrays.copyOfRange(tokens, w * seqlen, (w + 1) * seqlen);
-                try (Residency.Lease intermediates = residency.lease()) {
-                    sum += meanNll(model, new ForwardContext(backend, scratch, LinearHook.NONE, intermediates), window);
+        for (int w0 = 0; w0 < windows; w0 += chunk) {
+            int n = Math.min(chunk, windows - w0), first = w0;
+            int[][] chunkWindows = new int[n][];
+            for (int i = 0; i < n; i++) chunkWindows[i] = Arrays.copyOfRange(tokens, (w0 + i) * seqlen, (w0 + i + 1) * seqlen);
+            double[] chunkSum = new double[1];
+            try (HiddenStates x = new HiddenStates(model, chunkWindows, backend)) {
+                for (int b = 0; b < layers; b++) {
+                    x.advance(model.block(b), LinearHook.NONE);
+                    model.unloadBlock(b);
+                    int done = first + (int) ((long) n * (b + 1) / (layers + 1));
+                    progress.update(done, (double) done * seqlen);
                 }
-                scratch.reset();
-                progress.update(w + 1, (double) (w + 1) * seqlen);
+                x.forEach((i, state, ctx) -> chunkSum[0] += meanNll(model.logits(state, ctx), chunkWindows[i], ctx.backend()));
             }
+            sum += chunkSum[0];
+            progress.update(w0 + n, (double) (w0 + n) * seqlen);
         }
         double mean = sum / windows;
         return new PerplexityResult(Math.exp(mean), mean, (long) windows * seqlen, windows, seqlen, (System.nanoTime() - start) / 1e9);
     }
 
-    /** Mean NLL of tokens[1..] given their prefixes, for one window run from position 0. */
-    public static double meanNll(CausalLM model, ForwardContext ctx, int[] window) {
-        KvCache[] caches = model.newCaches(ctx, window.length);
-        FloatMatrix logits = model.forward(window, caches, ctx);
-        double[] nll = ctx.backend().crossEntropy(logits.rows(0, window.length - 1), Arrays.copyOfRange(window, 1, window.length));
+    /** Mean NLL of window[1..] given their prefixes, from the window's logits [T × vocab]. */
+    static double meanNll(FloatMatrix logits, int[] window, Backend backend) {
+        double[] nll = backend.crossEntropy(logits.rows(0, window.length - 1), Arrays.copyOfRange(window, 1, window.length));
         double s = 0;
         for (double v : nll) s += v;
         return s / nll.length;

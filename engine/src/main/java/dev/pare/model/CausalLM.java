@@ -1,6 +1,5 @@
 package dev.pare.model;
 
-import dev.pare.backend.Residency;
 import dev.pare.io.TensorSource;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.tensor.Tensor;
@@ -83,14 +82,6 @@ public abstract class CausalLM implements AutoCloseable {
         FloatMatrix x = embed(tokens, caches[0].length(), ctx);
         for (int i = 0; i < blocks.length; i++) block(i).forward(x, caches[i], ctx);
         return logits(x, ctx);
-    }
-
-    /**
-     * Keeps every block's linear weights in the lease's memory (loading the blocks), so that a backend with memory of
-     * its own holds them for the length of the lease instead of taking them across the bus in every call.
-     */
-    public void keepBlockWeights(Residency.Lease lease) {
-        for (int i = 0; i < blocks.length; i++) block(i).keepWeights(lease);
     }
 
     /** Parameters as the checkpoint stores them (tied embeddings counted once). */

@@ -12,4 +12,8 @@ public interface LinearHook {
 
     /** {@code input} is [tokens × linear.columns()], valid only during the call. */
     void beforeLinear(Linear linear, FloatMatrix input);
+
+    /** Called before each new sequence of a multi-sequence pass (hooks that match inputs by identity reset there). */
+    default void nextSequence() {
+    }
 }

@@ -1,11 +1,9 @@
 package dev.pare.model;
 
 import dev.pare.backend.Backend;
-import dev.pare.backend.Residency;
 import dev.pare.io.SafetensorsFile;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.tensor.Tensor;
-import dev.pare.tensor.Workspace;
 import dev.pare.util.ProjectFiles;
 
 import java.lang.foreign.Arena;
@@ -62,17 +60,21 @@ final class LogitParity {
         return worst;
     }
 
-    /** Logits of one sequence computed as {@link dev.pare.eval.Perplexity} does, then brought to the host. */
+    /**
+     * Logits of one sequence computed as {@link dev.pare.eval.Perplexity} does — hidden states walked block by block
+     * with one block resident, intermediates kept in the backend's memory — then brought to the host.
+     */
     private static FloatMatrix resident(CausalLM model, Backend backend, int[] ids) {
-        Residency residency = Residency.of(backend);
-        try (Workspace ws = Residency.workspaceFor(backend); Residency.Lease weights = residency.lease();
-             Residency.Lease intermediates = residency.lease()) {
-            model.keepBlockWeights(weights);
-            ForwardContext ctx = new ForwardContext(backend, ws, LinearHook.NONE, intermediates);
-            FloatMatrix logits = model.forward(ids, model.newCaches(ctx, ids.length), ctx);
-            intermediates.toHost(logits, 0, logits.cols());
-            return logits.copy(Arena.ofAuto());
+        FloatMatrix[] out = new FloatMatrix[1];
+        try (HiddenStates x = new HiddenStates(model, new int[][]{ids}, backend)) {
+            for (int b = 0; b < model.layers(); b++) x.advance(model.block(b), LinearHook.NONE);
+            x.forEach((i, state, ctx) -> {
+                FloatMatrix logits = model.logits(state, ctx);
+                ctx.transients().toHost(logits, 0, logits.cols());
+                out[0] = logits.copy(Arena.ofAuto());
+            });
         }
+        return out[0];
     }
 
     static double relativeError(FloatMatrix got, Tensor ref, long offset) {

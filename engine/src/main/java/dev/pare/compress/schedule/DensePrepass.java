@@ -2,11 +2,11 @@ package dev.pare.compress.schedule;
 
 import dev.pare.backend.Backend;
 import dev.pare.calib.CalibrationSet;
-import dev.pare.compress.CalibrationStates;
 import dev.pare.compress.Hessian;
 import dev.pare.compress.HessianCollector;
 import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
+import dev.pare.model.HiddenStates;
 import dev.pare.model.Linear;
 import dev.pare.tensor.FloatMatrix;
 
@@ -47,7 +47,7 @@ public final class DensePrepass {
     public List<BlockStatistics> run(CalibrationSet calibration) {
         List<BlockStatistics> blocks = new ArrayList<>();
         long start = System.nanoTime();
-        try (CalibrationStates x = new CalibrationStates(model, calibration, backend)) {
+        try (HiddenStates x = new HiddenStates(model, calibration.windows(), backend)) {
             for (int i = 0; i < model.layers(); i++) {
                 Block block = model.block(i);
                 try (Arena hessians = Arena.ofShared()) {
