@@ -27,7 +27,8 @@ import java.util.Map;
  * F16 result side by side, and block 0's per-matrix OBS errors against the ones the references printed.
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.ReferenceParity [--runs a,b] [--out FILE.md]
- *     [--model DIR] [--eval-tokens wikitext2_uint16.bin] [--device cpu|cuda] [--percdamp 0.01]</pre>
+ *     [--model DIR] [--eval-tokens wikitext2_uint16.bin] [--device cpu|cuda] [--percdamp 0.01]
+ *     [--true-sequential true|false]</pre>
  * Rows are appended to --out as they finish, so a partial run keeps what it measured; the options shared with the other
  * llama20m study are those of {@link Llama20mStudy}.
  */
@@ -68,6 +69,8 @@ public final class ReferenceParity {
         int[] evalTokens = Llama20mStudy.wikitext2(opts, model);
         // The references' damping; other values measure how far a run moves under a rounding-sized perturbation.
         double percdamp = Double.parseDouble(opts.getOrDefault("percdamp", "0.01"));
+        // Default: each method's reference setting (GPTQ true-sequential, the pruners one pass per block).
+        Boolean trueSequential = opts.containsKey("true-sequential") ? Boolean.valueOf(opts.get("true-sequential")) : null;
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (Backend backend = Llama20mStudy.backend(opts)) {
             append(out, "| run | Pare ppl | reference ppl | Pare / reference | sparsity | Pare seconds (" + backend.name() + ") |");
@@ -80,7 +83,7 @@ public final class ReferenceParity {
                 if (only != null && !only.contains(run.name())) continue;
                 Path dir = Files.createTempDirectory("pare-parity-").resolve(run.name());
                 CompressionSettings settings = new CompressionSettings(model, dir, run.method(), run.sparsity(), run.nm(), run.bits(), false,
-                        run.groupSize(), run.actOrder(), false, 128, percdamp, null, null, model.resolve("calib_128x2048_uint16.bin"),
+                        run.groupSize(), run.actOrder(), false, 128, percdamp, trueSequential, null, model.resolve("calib_128x2048_uint16.bin"),
                         128, 2048, 0, null, null, null, List.of("ReferenceParity", run.name()));
                 CompressionJob.Summary s = new CompressionJob(settings, backend, quiet).run();
                 PerplexityResult ppl = Llama20mStudy.eval(dir, evalTokens, backend, 0);
