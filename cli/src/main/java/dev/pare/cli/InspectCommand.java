@@ -22,11 +22,7 @@ final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         try (LoadedModel m = LoadedModel.open(modelPath, tokenizer)) {
             ModelConfig c = m.model().config();
-            // Load every block once so that a missing, mis-shaped or non-finite tensor is reported here, not mid-run.
-            for (int i = 0; i < m.model().layers(); i++) {
-                m.model().block(i);
-                m.model().unloadBlock(i);
-            }
+            m.model().checkBlocks(null); // a missing, mis-shaped or non-finite tensor is reported here, not mid-run
             System.out.printf(Locale.ROOT, "model         %s%n", m.path());
             System.out.printf(Locale.ROOT, "architecture  %s (%s)%n", c.hfArchitecture(), c.architecture());
             System.out.printf(Locale.ROOT, "parameters    %,d%n", m.model().parameterCount());

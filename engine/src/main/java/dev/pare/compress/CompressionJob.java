@@ -224,13 +224,12 @@ public final class CompressionJob {
     /** Every linear to compress; N:M must tile each one's columns (checked before anything is written). */
     private List<LayerShape> checkLayers(CausalLM lm) {
         List<LayerShape> shapes = new ArrayList<>();
-        for (int i = 0; i < lm.layers(); i++) {
-            for (Linear l : lm.block(i).linears()) {
+        lm.checkBlocks((block, i) -> {
+            for (Linear l : block.linears()) {
                 if (settings.nm() != null) settings.nm().requireDivides(l.columns(), l.name());
                 shapes.add(new LayerShape(i, l.name(), l.rows(), l.columns()));
             }
-            lm.unloadBlock(i);
-        }
+        });
         return shapes;
     }
 

@@ -167,15 +167,4 @@ public final class OutputCheckpoint implements BlockSink, AutoCloseable {
         if (!filesFinished) for (SafetensorsWriter w : writers) w.close();
         staging.close();
     }
-
-    /** The names of every tensor {@code model}'s blocks will rewrite. */
-    public static List<String> linearNames(dev.pare.model.CausalLM model) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < model.layers(); i++) {
-            for (Linear l : model.block(i).linears()) names.add(l.name());
-            model.unloadBlock(i); // bounded memory: the pipeline reloads blocks one at a time
-        }
-        return names;
-    }
-
 }

@@ -30,12 +30,7 @@ public final class Perplexity {
                     + " (use a longer text or a smaller --seqlen)");
         long start = System.nanoTime();
         int layers = model.layers();
-        // Every block loaded (and so checked: shapes, dtypes, finite values) once before any work, so that a bad tensor
-        // is reported up front rather than minutes in.
-        for (int b = 0; b < layers; b++) {
-            model.block(b);
-            model.unloadBlock(b);
-        }
+        model.checkBlocks(null); // a bad tensor is reported before the first window, not minutes in
         // Windows in chunks whose hidden states fit STATE_BYTES, each chunk walked block by block: one block resident.
         long stateBytes = (long) seqlen * model.config().hidden() * Float.BYTES;
         int chunk = (int) Math.max(1, Math.min(windows, STATE_BYTES / stateBytes));

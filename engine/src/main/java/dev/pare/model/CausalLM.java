@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.SegmentAllocator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ObjIntConsumer;
 
 /**
  * A decoder-only language model as three stages — embed, blocks, head — so that callers can run it whole (generation),
@@ -21,6 +22,8 @@ public abstract class CausalLM implements AutoCloseable {
     /** Owns the embedding and head weights. */
     protected final Arena arena = Arena.ofShared();
     private final Block[] blocks;
+    /** Every block has been loaded (and so checked) once. */
+    private boolean checked;
 
     protected CausalLM(ModelConfig config, TensorSource source) {
         this.config = config;
@@ -53,6 +56,22 @@ public abstract class CausalLM implements AutoCloseable {
     public synchronized Block block(int index) {
         if (blocks[index] == null) blocks[index] = loadBlock(index);
         return blocks[index];
+    }
+
+    /**
+     * Loads every block once — which checks its tensors: present, shaped as the config says, a float dtype, finite —
+     * shows it to {@code each} (may be null) and unloads it again unless it was resident, so a bad checkpoint fails
+     * here rather than minutes into a run. Without {@code each}, a model already checked is not loaded again.
+     */
+    public synchronized void checkBlocks(ObjIntConsumer<Block> each) {
+        if (checked && each == null) return;
+        for (int i = 0; i < blocks.length; i++) {
+            boolean resident = blocks[i] != null;
+            Block b = block(i);
+            if (each != null) each.accept(b, i);
+            if (!resident) unloadBlock(i);
+        }
+        checked = true;
     }
 
     /** Frees block {@code index}'s weights; a later {@link #block} reloads them from the checkpoint. */
