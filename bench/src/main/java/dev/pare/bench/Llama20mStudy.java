@@ -3,6 +3,7 @@ package dev.pare.bench;
 import dev.pare.backend.Backend;
 import dev.pare.backend.Backends;
 import dev.pare.backend.cuda.GpuMath;
+import dev.pare.calib.CalibrationSet;
 import dev.pare.eval.Perplexity;
 import dev.pare.eval.PerplexityResult;
 import dev.pare.eval.WikiText2;
@@ -56,7 +57,7 @@ final class Llama20mStudy {
 
     /** WikiText-2's test split as the model's token ids. */
     static int[] wikitext2(Map<String, String> opts, Path model) throws IOException {
-        if (opts.containsKey("eval-tokens")) return readUint16(Path.of(opts.get("eval-tokens")));
+        if (opts.containsKey("eval-tokens")) return CalibrationSet.readUint16(Path.of(opts.get("eval-tokens")));
         Path raw = ProjectFiles.shared("data/wiki.test.raw").orElseThrow(() -> new IllegalStateException("../shared not present: data/wiki.test.raw (or --eval-tokens FILE)"));
         try (LoadedModel m = LoadedModel.open(model)) {
             return m.tokenizer().encode(WikiText2.rebuild(raw));
@@ -69,13 +70,6 @@ final class Llama20mStudy {
         try (LoadedModel m = LoadedModel.open(model)) {
             return Perplexity.evaluate(m.model(), backend, ids, 2048, new Progress(System.err, "  eval " + model.getFileName() + ": window", ids.length / 2048, "tokens"));
         }
-    }
-
-    static int[] readUint16(Path file) throws IOException {
-        byte[] b = Files.readAllBytes(file);
-        int[] ids = new int[b.length / 2];
-        for (int i = 0; i < ids.length; i++) ids[i] = (b[2 * i] & 0xff) | (b[2 * i + 1] & 0xff) << 8;
-        return ids;
     }
 
     /** Prints the line and appends it to out. */

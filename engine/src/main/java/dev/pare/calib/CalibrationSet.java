@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -81,17 +82,23 @@ public record CalibrationSet(int[][] windows, String origin) {
 
     private static int[][] readUint16(Path file, int seqlen) {
         if (seqlen <= 0) throw new PareException(file + ": a raw uint16 token file needs --seqlen to know its window length");
+        int[] ids = readUint16(file);
+        if (ids.length == 0 || ids.length % seqlen != 0)
+            throw new PareException(file + ": " + 2L * ids.length + " bytes is not a whole number of " + seqlen + "-token uint16 windows");
+        int[][] out = new int[ids.length / seqlen][];
+        for (int s = 0; s < out.length; s++) out[s] = Arrays.copyOfRange(ids, s * seqlen, (s + 1) * seqlen);
+        return out;
+    }
+
+    /** Token ids stored as raw little-endian uint16 (a calibration set, or a pre-tokenized evaluation text). */
+    public static int[] readUint16(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
-            long windowBytes = 2L * seqlen;
-            if (bytes.length == 0 || bytes.length % windowBytes != 0)
-                throw new PareException(file + ": " + bytes.length + " bytes is not a whole number of " + seqlen + "-token uint16 windows");
+            if (bytes.length % 2 != 0) throw new PareException(file + ": " + bytes.length + " bytes is not a whole number of uint16 token ids");
             ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-            int n = (int) (bytes.length / windowBytes);
-            int[][] out = new int[n][seqlen];
-            for (int s = 0; s < n; s++)
-                for (int i = 0; i < seqlen; i++) out[s][i] = buf.getShort() & 0xffff;
-            return out;
+            int[] ids = new int[bytes.length / 2];
+            for (int i = 0; i < ids.length; i++) ids[i] = buf.getShort() & 0xffff;
+            return ids;
         } catch (IOException e) {
             throw new PareException(file + ": cannot read (" + e.getMessage() + ")");
         }
