@@ -3,7 +3,7 @@
 #   jre.tar.gz  a jlink'ed JDK 25 runtime (java.base, jdk.incubator.vector, java.logging, jdk.unsupported, java.management)
 #   lib/        Pare's jars, the engine's test classes, the few runtime dependencies, JUnit's console launcher
 #   shared/     ../shared/reference/tiny (the GPU forward-parity test's models)
-#   run.sh, torch_reference.py
+#   run.sh and the PyTorch scripts (torch_reference.py, reference_model.py, wanda_reference.py, gptq_reference.py)
 # Build first (./mvnw install -DskipTests). Usage: bench/device/prepare.sh OUT_DIR   (e.g. the session checkout's .device/cuda)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,5 +41,5 @@ rm -f "$out"/lib/*-sources.jar "$out"/lib/*-javadoc.jar "$out"/lib/pare-cli-*-sh
 if [ -d "$root/../shared/reference/tiny" ]; then
     mkdir -p "$out/shared/reference" && rm -rf "$out/shared/reference/tiny" && cp -r "$root/../shared/reference/tiny" "$out/shared/reference/"
 fi
-cp "$here/run.sh" "$here/torch_reference.py" "$out/"
+cp "$here/run.sh" "$here"/*.py "$out/"
 du -sh "$out"

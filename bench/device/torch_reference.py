@@ -55,28 +55,35 @@ def quantize(x, scale, zero, maxq):
     return scale * (q - zero)
 
 
-def prepare(W, H, percdamp):
+def prepare(W, H, percdamp, actorder=False):
     H = H.clone()
     W = W.clone().float()
     dead = torch.diag(H) == 0
     H[dead, dead] = 1
     W[:, dead] = 0
+    perm = None
+    if actorder:
+        perm = torch.argsort(torch.diag(H), descending=True)
+        W, H = W[:, perm], H[perm][:, perm]
     damp = percdamp * torch.mean(torch.diag(H))
     diag = torch.arange(H.shape[0], device=dev)
     H[diag, diag] += damp
     H = torch.linalg.cholesky(H)
     H = torch.cholesky_inverse(H)
     H = torch.linalg.cholesky(H, upper=True)
-    return W, H
+    return W, H, perm
 
 
-def fasterquant(W, H, bits=4, groupsize=128, blocksize=128, percdamp=.01):
+def fasterquant(W, H, bits=4, groupsize=128, blocksize=128, percdamp=.01, actorder=False):
+    """groupsize <= 0: one grid per output channel, fitted on the whole W first (the reference's default)."""
     maxq = 2 ** bits - 1
-    W, Hinv = prepare(W, H, percdamp)
+    scale = zero = None
+    if groupsize <= 0:
+        scale, zero = find_params(W.float(), maxq)
+    W, Hinv, perm = prepare(W, H, percdamp, actorder)
     cols = W.shape[1]
     Q = torch.zeros_like(W)
     Losses = torch.zeros_like(W)
-    scale = zero = None
     for i1 in range(0, cols, blocksize):
         i2 = min(i1 + blocksize, cols)
         count = i2 - i1
@@ -88,7 +95,7 @@ def fasterquant(W, H, bits=4, groupsize=128, blocksize=128, percdamp=.01):
         for i in range(count):
             w = W1[:, i]
             d = Hinv1[i, i]
-            if (i1 + i) % groupsize == 0:
+            if groupsize > 0 and (i1 + i) % groupsize == 0:
                 scale, zero = find_params(W[:, (i1 + i):(i1 + i + groupsize)], maxq)
             q = quantize(w.unsqueeze(1), scale, zero, maxq).flatten()
             Q1[:, i] = q
@@ -99,11 +106,13 @@ def fasterquant(W, H, bits=4, groupsize=128, blocksize=128, percdamp=.01):
         Q[:, i1:i2] = Q1
         Losses[:, i1:i2] = Losses1 / 2
         W[:, i2:] -= Err1.matmul(Hinv[i1:i2, i2:])
+    if perm is not None:
+        Q = Q[:, torch.argsort(perm)]
     return Q, torch.sum(Losses).item()
 
 
 def fasterprune(W, H, sparsity=.5, blocksize=128, percdamp=.01):
-    W, Hinv = prepare(W, H, percdamp)
+    W, Hinv, _ = prepare(W, H, percdamp)
     cols = W.shape[1]
     Losses = torch.zeros(W.shape[0], device=dev)
     for i1 in range(0, cols, blocksize):

@@ -16,10 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.stream.IntStream;
 
 /**
  * Pare against the reference implementations (IST-DASLab sparsegpt/gptq, locuslab wanda) on llama20m: every run of
@@ -28,9 +32,12 @@ import java.util.Map;
  *
  * <pre>java --add-modules jdk.incubator.vector -cp bench/target/benchmarks.jar dev.pare.bench.ReferenceParity [--runs a,b] [--out FILE.md]
  *     [--model DIR] [--eval-tokens wikitext2_uint16.bin] [--device cpu|cuda] [--percdamp 0.01]
- *     [--true-sequential true|false]</pre>
+ *     [--true-sequential true|false] [--calib-orders N|i,j,…]</pre>
  * Rows are appended to --out as they finish, so a partial run keeps what it measured; the options shared with the other
- * llama20m study are those of {@link Llama20mStudy}.
+ * llama20m study are those of {@link Llama20mStudy}. With {@code --calib-orders N} every run is repeated over N orders
+ * of the same 128 calibration windows (order 0 is the file's; a list of orders runs just those): the Hessians are the same sums in another order, so the
+ * spread of those runs is the rounding noise of a run, and their mean is what two backends or two implementations
+ * should agree on.
  */
 public final class ReferenceParity {
     /** The runs of baselines.md in Pare's terms: method, sparsity, N:M, bits, group size, act-order. */
@@ -71,6 +78,11 @@ public final class ReferenceParity {
         double percdamp = Double.parseDouble(opts.getOrDefault("percdamp", "0.01"));
         // Default: each method's reference setting (GPTQ true-sequential, the pruners one pass per block).
         Boolean trueSequential = opts.containsKey("true-sequential") ? Boolean.valueOf(opts.get("true-sequential")) : null;
+        String ordersOption = opts.getOrDefault("calib-orders", "1");
+        int[] orders = ordersOption.contains(",")
+                ? Arrays.stream(ordersOption.split(",")).mapToInt(Integer::parseInt).toArray()
+                : IntStream.range(0, Integer.parseInt(ordersOption)).toArray();
+        Path calibration = model.resolve("calib_128x2048_uint16.bin");
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (Backend backend = Llama20mStudy.backend(opts)) {
             append(out, "| run | Pare ppl | reference ppl | Pare / reference | sparsity | Pare seconds (" + backend.name() + ") |");
@@ -81,15 +93,22 @@ public final class ReferenceParity {
             }
             for (Run run : RUNS) {
                 if (only != null && !only.contains(run.name())) continue;
-                Path dir = Files.createTempDirectory("pare-parity-").resolve(run.name());
-                CompressionSettings settings = new CompressionSettings(model, dir, run.method(), run.sparsity(), run.nm(), run.bits(), false,
-                        run.groupSize(), run.actOrder(), false, 128, percdamp, trueSequential, null, model.resolve("calib_128x2048_uint16.bin"),
-                        128, 2048, 0, null, null, null, List.of("ReferenceParity", run.name()));
-                CompressionJob.Summary s = new CompressionJob(settings, backend, quiet).run();
-                PerplexityResult ppl = Llama20mStudy.eval(dir, evalTokens, backend, 0);
-                row(out, run.name(), ppl.perplexity(), reference.get(run.name()), s.sparsity(), s.seconds());
-                blockZeroErrors(out, run.name(), s.layers(), reference.get(run.name()));
-                Llama20mStudy.deleteTree(dir.getParent());
+                double[] ppls = new double[orders.length];
+                for (int i = 0; i < orders.length; i++) {
+                    int order = orders[i];
+                    Path tmp = Files.createTempDirectory("pare-parity-");
+                    Path dir = tmp.resolve(run.name());
+                    String name = orders.length == 1 && order == 0 ? run.name() : run.name() + " order " + order;
+                    CompressionSettings settings = new CompressionSettings(model, dir, run.method(), run.sparsity(), run.nm(), run.bits(), false,
+                            run.groupSize(), run.actOrder(), false, 128, percdamp, trueSequential, null, shuffledWindows(calibration, order, tmp),
+                            128, 2048, 0, null, null, null, List.of("ReferenceParity", name));
+                    CompressionJob.Summary s = new CompressionJob(settings, backend, quiet).run();
+                    ppls[i] = Llama20mStudy.eval(dir, evalTokens, backend, 0).perplexity();
+                    row(out, name, ppls[i], reference.get(run.name()), s.sparsity(), s.seconds());
+                    if (order == 0) blockZeroErrors(out, run.name(), s.layers(), reference.get(run.name()));
+                    Llama20mStudy.deleteTree(tmp);
+                }
+                if (orders.length > 1) spread(out, run.name(), ppls, reference.get(run.name()));
             }
         }
     }
@@ -97,6 +116,27 @@ public final class ReferenceParity {
     private static void row(Path out, String run, double ppl, JsonNode ref, double sparsity, double seconds) throws IOException {
         double refPpl = ref.get("ppl_wikitext2").asDouble();
         append(out, String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.4f | %.4f | %.1f |", run, ppl, refPpl, ppl / refPpl, sparsity, seconds));
+    }
+
+    /** The calibration windows of a uint16 file in a seeded random order (order 0: the file itself). */
+    static Path shuffledWindows(Path file, int order, Path dir) throws IOException {
+        if (order == 0) return file;
+        byte[] bytes = Files.readAllBytes(file);
+        int rowBytes = 2048 * Short.BYTES;
+        List<Integer> rows = new ArrayList<>();
+        for (int r = 0; r < bytes.length / rowBytes; r++) rows.add(r);
+        Collections.shuffle(rows, new Random(order));
+        byte[] shuffled = new byte[rows.size() * rowBytes];
+        for (int r = 0; r < rows.size(); r++) System.arraycopy(bytes, rows.get(r) * rowBytes, shuffled, r * rowBytes, rowBytes);
+        return Files.write(dir.resolve("calib-order-" + order + ".bin"), shuffled);
+    }
+
+    private static void spread(Path out, String run, double[] ppls, JsonNode ref) throws IOException {
+        DoubleSummaryStatistics stats = Arrays.stream(ppls).summaryStatistics();
+        double mean = stats.getAverage();
+        double sd = Math.sqrt(Arrays.stream(ppls).map(p -> (p - mean) * (p - mean)).sum() / (ppls.length - 1));
+        append(out, String.format(Locale.ROOT, "| %s over %d orders: mean %.2f, sd %.2f (%.2f%%), range %.2f–%.2f | | %.4f | | |",
+                run, ppls.length, mean, sd, 100 * sd / mean, stats.getMin(), stats.getMax(), mean / ref.get("ppl_wikitext2").asDouble()));
     }
 
     /** Block 0's per-matrix errors, Pare next to the reference's printout (the inputs of block 0 are the same embeddings). */

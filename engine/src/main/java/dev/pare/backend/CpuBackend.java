@@ -11,6 +11,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
 /**
@@ -39,6 +40,8 @@ public final class CpuBackend implements Backend {
 
     private final int threads;
     private final ForkJoinPool pool;
+    private final AtomicInteger workersStarted = new AtomicInteger();
+    private static final ThreadLocal<float[]> PACKED_WEIGHTS = new ThreadLocal<>();
     private final Kernels kernels;
     private final CpuCompressionOps compression;
 
@@ -56,7 +59,7 @@ public final class CpuBackend implements Backend {
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         this.threads = threads;
         this.kernels = species == null ? new ScalarKernels() : VectorKernels.forSpecies(species);
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads, CpuBackend::newWorker, null, false);
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads, this::newWorker, null, false);
         this.compression = new CpuCompressionOps(this, this::parallelFor, threads, species);
     }
 
@@ -108,9 +111,10 @@ public final class CpuBackend implements Backend {
         throw new PareException("-D" + THREADS_PROPERTY + "=" + value + ": expected a thread count of at least 1");
     }
 
-    private static ForkJoinWorkerThread newWorker(ForkJoinPool pool) {
+    /** Workers named pare-cpu-0, -1, … (the pool assigns its own indices only once a worker runs). */
+    private ForkJoinWorkerThread newWorker(ForkJoinPool pool) {
         ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setName("pare-cpu-" + t.getPoolIndex());
+        t.setName("pare-cpu-" + workersStarted.getAndIncrement());
         return t;
     }
 
@@ -164,10 +168,33 @@ public final class CpuBackend implements Backend {
         int colBlock = roundUp(ceilDiv(m, colBlocks), align);
         int rowBlock = roundUp(ceilDiv(n, rowBlocks), kernels.linearMinRows());
         int cols = ceilDiv(m, colBlock), rows = ceilDiv(n, rowBlock);
-        parallelFor(rows * cols, b -> {
+        if (rows == 1) {
+            parallelFor(cols, c -> kernels.linear(x, w, bias, out, 0, n, c * colBlock, Math.min(m, (c + 1) * colBlock)));
+            return;
+        }
+        // Several row blocks would each pack the same columns of w again (at 16 threads, 16 times): pack each depth block
+        // of w once, all threads together, then let every task read the shared copy.
+        float[] packed = packedWeights(kernels.packedWeightsLength(m, Math.min(Kernels.LINEAR_DEPTH_BLOCK, k)));
+        int panels = ceilDiv(m, align), panelsPerPack = ceilDiv(panels, Math.min(panels, wanted));
+        for (int p0 = 0; p0 < k; p0 += Kernels.LINEAR_DEPTH_BLOCK) {
+            int depth = p0, kc = Math.min(Kernels.LINEAR_DEPTH_BLOCK, k - p0);
+            parallelFor(ceilDiv(panels, panelsPerPack), t -> kernels.packWeights(w, t * panelsPerPack * align, Math.min(m, (t + 1) * panelsPerPack * align), depth, kc, packed));
+            parallelFor(rows * cols, b -> {
+                int r = b / cols, c = b % cols;
+                kernels.linearPacked(x, w, packed, out, r * rowBlock, Math.min(n, (r + 1) * rowBlock), c * colBlock, Math.min(m, (c + 1) * colBlock), depth, kc);
+            });
+        }
+        if (bias != null) parallelFor(rows * cols, b -> {
             int r = b / cols, c = b % cols;
-            kernels.linear(x, w, bias, out, r * rowBlock, Math.min(n, (r + 1) * rowBlock), c * colBlock, Math.min(m, (c + 1) * colBlock));
+            kernels.addBias(bias, out, r * rowBlock, Math.min(n, (r + 1) * rowBlock), c * colBlock, Math.min(m, (c + 1) * colBlock));
         });
+    }
+
+    /** The calling thread's buffer for a packed depth block of w, kept between calls (a 7B MLP's is 22 MB). */
+    private float[] packedWeights(int length) {
+        float[] packed = PACKED_WEIGHTS.get();
+        if (packed == null || packed.length < length) PACKED_WEIGHTS.set(packed = new float[length]);
+        return packed;
     }
 
     @Override

@@ -32,6 +32,25 @@ interface Kernels {
      */
     void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1);
 
+    /** Floats {@link #packWeights} fills for w's first m rows at depth kc (0 where this kernel set reads w as it is). */
+    int packedWeightsLength(int m, int kc);
+
+    /**
+     * w's rows [c0, c1) (c0 a multiple of {@link #linearColumnAlign}) at depth [p0, p0 + kc), laid out for
+     * {@link #linearPacked} in {@code packed} at c0's place: a call's tasks then share one packed copy of w instead of
+     * each packing the rows it needs again.
+     */
+    void packWeights(FloatMatrix w, int c0, int c1, int p0, int kc, float[] packed);
+
+    /**
+     * One depth block of {@link #linear}, w as {@link #packWeights} left it: out = x·wᵀ over [p0, p0 + kc) for the
+     * first block (p0 = 0), out + that for the others — the same sums in the same order as linear, without the bias.
+     */
+    void linearPacked(FloatMatrix x, FloatMatrix w, float[] packed, FloatMatrix out, int r0, int r1, int c0, int c1, int p0, int kc);
+
+    /** out[r0..r1) × [c0..c1) += bias. */
+    void addBias(FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1);
+
     /** The same block for a handful of rows (token-by-token decoding): dot products along k, no packing. */
     void linearFewRows(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1);
 

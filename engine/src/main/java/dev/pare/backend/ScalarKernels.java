@@ -51,6 +51,39 @@ final class ScalarKernels implements Kernels {
         }
     }
 
+    /** The scalar kernels read w as it is: nothing to pack. */
+    @Override
+    public int packedWeightsLength(int m, int kc) {
+        return 0;
+    }
+
+    @Override
+    public void packWeights(FloatMatrix w, int c0, int c1, int p0, int kc, float[] packed) {
+    }
+
+    @Override
+    public void linearPacked(FloatMatrix x, FloatMatrix w, float[] packed, FloatMatrix out, int r0, int r1, int c0, int c1, int p0, int kc) {
+        MemorySegment xs = x.segment(), ws = w.segment(), os = out.segment();
+        int k = x.cols();
+        for (int i = r0; i < r1; i++)
+            for (int j = c0; j < c1; j++) {
+                float block = 0f;
+                for (int p = p0; p < p0 + kc; p++) block = Math.fma(xs.getAtIndex(F32, (long) i * k + p), ws.getAtIndex(F32, (long) j * k + p), block);
+                long o = (long) i * out.cols() + j;
+                os.setAtIndex(F32, o, p0 == 0 ? block : os.getAtIndex(F32, o) + block);
+            }
+    }
+
+    @Override
+    public void addBias(FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
+        MemorySegment bs = bias.segment(), os = out.segment();
+        for (int i = r0; i < r1; i++)
+            for (int j = c0; j < c1; j++) {
+                long o = (long) i * out.cols() + j;
+                os.setAtIndex(F32, o, os.getAtIndex(F32, o) + bs.getAtIndex(F32, j));
+            }
+    }
+
     @Override
     public void linearFewRows(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
         linear(x, w, bias, out, r0, r1, c0, c1);

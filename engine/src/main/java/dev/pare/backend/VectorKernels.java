@@ -99,32 +99,51 @@ final class VectorKernels implements Kernels {
     @Override
     public void linear(FloatMatrix x, FloatMatrix w, FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
         int k = x.cols();
-        int panels = ceilDiv(c1 - c0, PW), kcMax = Math.min(KC, k);
-        float[] packedW = scratch(PACKED_W, panels * PW * kcMax);
-        float[] packedX = scratch(PACKED_X, ceilDiv(Math.min(MC, r1 - r0), MR) * MR * kcMax);
+        float[] packedW = scratch(PACKED_W, packedWeightsLength(c1 - c0, Math.min(KC, k)));
+        for (int p0 = 0; p0 < k; p0 += KC) {
+            int kc = Math.min(KC, k - p0);
+            packW(w, c0, c1, p0, kc, packedW, 0);
+            multiply(x, packedW, 0, out, r0, r1, c0, c1, p0, kc);
+        }
+        if (bias != null) addBias(bias, out, r0, r1, c0, c1);
+    }
+
+    @Override
+    public int packedWeightsLength(int m, int kc) {
+        return ceilDiv(m, PW) * PW * kc;
+    }
+
+    @Override
+    public void packWeights(FloatMatrix w, int c0, int c1, int p0, int kc, float[] packed) {
+        packW(w, c0, c1, p0, kc, packed, c0 / PW * PW * kc);
+    }
+
+    @Override
+    public void linearPacked(FloatMatrix x, FloatMatrix w, float[] packed, FloatMatrix out, int r0, int r1, int c0, int c1, int p0, int kc) {
+        multiply(x, packed, c0 / PW * PW * kc, out, r0, r1, c0, c1, p0, kc);
+    }
+
+    /** out[r0..r1) × [c0..c1) (+)= x · (w's panels at packedOff) over depth [p0, p0 + kc). */
+    private static void multiply(FloatMatrix x, float[] packedW, int packedOff, FloatMatrix out, int r0, int r1, int c0, int c1, int p0, int kc) {
+        int panels = ceilDiv(c1 - c0, PW);
+        float[] packedX = scratch(PACKED_X, ceilDiv(Math.min(MC, r1 - r0), MR) * MR * kc);
         // The micro-kernel sees only heap arrays (packed x, packed w, this tile of sums), so its compiled code does not
         // depend on which kind of MemorySegment the caller passed, and tiles cut by the block's edges need no other kernel.
         float[] tile = scratch(TILE, MR * PW);
         MemorySegment os = out.segment();
         long oStride = (long) out.cols() * Float.BYTES;
-
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            packW(w, c0, c1, p0, kc, packedW);
-            for (int i0 = r0; i0 < r1; i0 += MC) {
-                int i1 = Math.min(r1, i0 + MC);
-                packX(x, i0, i1, p0, kc, packedX);
-                for (int panel = 0; panel < panels; panel++) {
-                    int j = c0 + panel * PW;
-                    int width = Math.min(PW, c1 - j);
-                    for (int i = i0; i < i1; i += MR) {
-                        kernel(packedX, (i - i0) * kc, packedW, panel * PW * kc, kc, tile, 0, PW);
-                        addTile(tile, Math.min(MR, i1 - i), width, p0 == 0, os, i * oStride + (long) j * Float.BYTES, oStride);
-                    }
+        for (int i0 = r0; i0 < r1; i0 += MC) {
+            int i1 = Math.min(r1, i0 + MC);
+            packX(x, i0, i1, p0, kc, packedX);
+            for (int panel = 0; panel < panels; panel++) {
+                int j = c0 + panel * PW;
+                int width = Math.min(PW, c1 - j);
+                for (int i = i0; i < i1; i += MR) {
+                    kernel(packedX, (i - i0) * kc, packedW, packedOff + panel * PW * kc, kc, tile, 0, PW);
+                    addTile(tile, Math.min(MR, i1 - i), width, p0 == 0, os, i * oStride + (long) j * Float.BYTES, oStride);
                 }
             }
         }
-        if (bias != null) addBias(bias, out, r0, r1, c0, c1);
     }
 
     /**
@@ -152,12 +171,15 @@ final class VectorKernels implements Kernels {
         }
     }
 
-    /** w rows [c0, c1) × depth [p0, p0+kc) into panels [panel][p][PW lanes]; lanes past c1 keep junk whose outputs are dropped. */
-    private static void packW(FloatMatrix w, int c0, int c1, int p0, int kc, float[] packed) {
+    /**
+     * w rows [c0, c1) × depth [p0, p0+kc) into panels [panel][p][PW lanes] from packed[off]; lanes past c1 keep junk
+     * whose outputs are dropped.
+     */
+    private static void packW(FloatMatrix w, int c0, int c1, int p0, int kc, float[] packed, int off) {
         MemorySegment ws = w.segment();
         long k = w.cols();
         for (int j = c0; j < c1; j++) {
-            int dst = (j - c0) / PW * PW * kc + (j - c0) % PW;
+            int dst = off + (j - c0) / PW * PW * kc + (j - c0) % PW;
             long src = j * k + p0;
             for (int p = 0; p < kc; p++) packed[dst + p * PW] = ws.getAtIndex(F32, src + p);
         }
@@ -287,7 +309,8 @@ final class VectorKernels implements Kernels {
         c51.intoArray(c, cOff + 5 * cStride + V);
     }
 
-    private static void addBias(FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
+    @Override
+    public void addBias(FloatMatrix bias, FloatMatrix out, int r0, int r1, int c0, int c1) {
         MemorySegment bs = bias.segment(), os = out.segment();
         int n = c1 - c0, bound = F.loopBound(n);
         for (int r = r0; r < r1; r++) {

@@ -8,9 +8,11 @@ import dev.pare.model.LinearHook;
 import dev.pare.tensor.FloatMatrix;
 
 import java.lang.foreign.Arena;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A forward hook that accumulates the Hessian of each watched linear. Layers fed the very same input (q, k and v; gate
@@ -26,6 +28,7 @@ public final class HessianCollector implements LinearHook {
     private final Map<Linear, Hessian> byLayer = new IdentityHashMap<>();
     private final Map<FloatMatrix, Seen> byInput = new IdentityHashMap<>();
     private final Map<Linear, Integer> groupOf = new IdentityHashMap<>();
+    private final Set<Linear> seenThisSequence = Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<Linear> watched;
     private final Backend backend;
     private final Arena arena;
@@ -51,11 +54,19 @@ public final class HessianCollector implements LinearHook {
     @Override
     public void nextSequence() {
         byInput.clear();
+        seenThisSequence.clear();
+    }
+
+    /** Every watched linear has shown its input in this sequence: the rest of the block's forward pass is not needed. */
+    @Override
+    public boolean seenAll() {
+        return seenThisSequence.size() == watched.size();
     }
 
     @Override
     public void beforeLinear(Linear linear, FloatMatrix input) {
         if (!watched.contains(linear)) return;
+        seenThisSequence.add(linear);
         int group = groupOf.getOrDefault(linear, -1);
         Seen seen = byInput.get(input);
         Hessian shared = seen != null && group >= 0 && seen.group() == group ? seen.hessian() : null;

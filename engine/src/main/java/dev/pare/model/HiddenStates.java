@@ -44,9 +44,33 @@ public final class HiddenStates implements AutoCloseable {
         for (FloatMatrix xs : x) resident.keepTransient(xs); // embedded on the host, then only ever used by the backend
     }
 
-    /** Runs the block on copies of the states, for the hook's sake: the states stay the block's inputs. */
+    /**
+     * Runs the block on copies of the states, for the hook's sake: the states stay the block's inputs. Each window's
+     * pass stops once the hook has {@linkplain LinearHook#seenAll() seen all} it wants (a true-sequential group of q,k,v
+     * needs no attention at all, and no group needs down_proj's product).
+     */
     public void observe(Block block, LinearHook hook) {
-        run(block, hook, false);
+        run(block, new LinearHook() {
+            @Override
+            public void beforeLinear(Linear linear, FloatMatrix input) {
+                hook.beforeLinear(linear, input);
+                if (hook.seenAll()) throw Observed.SIGNAL;
+            }
+
+            @Override
+            public void nextSequence() {
+                hook.nextSequence();
+            }
+        }, false);
+    }
+
+    /** Ends an observing pass early; carries no stack trace, as it is control flow, not an error. */
+    private static final class Observed extends RuntimeException {
+        static final Observed SIGNAL = new Observed();
+
+        private Observed() {
+            super("observed", null, false, false);
+        }
     }
 
     /** Runs the block on the states in place, shown to the hook: they become the next block's inputs. */
@@ -65,7 +89,11 @@ public final class HiddenStates implements AutoCloseable {
                         input = ctx.allocate(xs.rows(), xs.cols());
                         backend.copyColumns(xs, 0, input, 0, xs.cols());
                     }
-                    block.forward(input, new KvCache(ctx, xs.rows(), block.kvDim()), ctx);
+                    try {
+                        block.forward(input, new KvCache(ctx, xs.rows(), block.kvDim()), ctx);
+                    } catch (Observed stop) {
+                        // the hook has what it wants from this window; the block's output is not needed
+                    }
                 }, hook);
             }
         }

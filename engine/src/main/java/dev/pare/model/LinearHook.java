@@ -16,4 +16,12 @@ public interface LinearHook {
     /** Called before each new sequence of a multi-sequence pass (hooks that match inputs by identity reset there). */
     default void nextSequence() {
     }
+
+    /**
+     * True once the current sequence has shown this hook every input it wants: a pass that runs only for the hook's
+     * sake ({@link HiddenStates#observe}) stops there, as the references' hooks stop a forward pass by raising.
+     */
+    default boolean seenAll() {
+        return false;
+    }
 }

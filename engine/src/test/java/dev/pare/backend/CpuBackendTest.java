@@ -80,6 +80,8 @@ class CpuBackendTest {
     private static final int[][] LINEAR_SHAPES = {
             {1, 1, 1}, {1, 17, 5}, {2, 64, 40}, {5, 33, 70}, {6, 16, 32}, {7, 100, 33}, {13, 257, 65},
             {50, 300, 129}, {150, 520, 300}, {300, 64, 7},
+            // several row blocks share one packed copy of w: two depth blocks, a partial panel
+            {520, 600, 70},
     };
 
     /** Row minima and maxima over a column window, widened to include 0, against a plain loop. */

@@ -6,6 +6,7 @@ import dev.pare.backend.CpuBackend;
 import dev.pare.model.Block;
 import dev.pare.model.CausalLM;
 import dev.pare.model.ForwardContext;
+import dev.pare.model.HiddenStates;
 import dev.pare.model.KvCache;
 import dev.pare.model.Linear;
 import dev.pare.model.LinearHook;
@@ -64,6 +65,69 @@ class HessianCollectorTest {
                         for (int t = 0; t < in.rows(); t++) s += (double) in.get(t, i) * in.get(t, j);
                         assertEquals(2 * s, h.get(i, j), 1e-4 * scale, "seed " + seed + " " + l.shortName() + " H[" + i + "," + j + "]");
                     }
+            }
+        }
+    }
+
+    /**
+     * An observing pass stops each window once the collector has every input it watches: for q,k,v that is before
+     * attention. Oracle: the same collector fed by passes that run to the end (a hook that never says it has seen all).
+     */
+    @Test
+    void anObservingPassStopsOnceEveryWatchedInputWasSeenWithTheSameHessians() {
+        long seed = System.nanoTime();
+        Random rnd = new Random(seed);
+        try (Backend backend = new CpuBackend(); LoadedModel loaded = LoadedModel.open(SharedTestData.repo("models/pare-demo"));
+             Arena arena = Arena.ofShared()) {
+            CausalLM model = loaded.model();
+            int[][] windows = new int[3][20];
+            for (int[] w : windows) for (int i = 0; i < w.length; i++) w[i] = rnd.nextInt(model.config().vocab());
+            Block block = model.block(0);
+            for (java.util.List<Linear> group : block.sequentialGroups()) {
+                try (HiddenStates x = new HiddenStates(model, windows, backend)) {
+                    HessianCollector early = new HessianCollector(block, group, backend, arena);
+                    HessianCollector full = new HessianCollector(block, group, backend, arena);
+                    int[] calls = new int[1];
+                    x.observe(block, new LinearHook() {
+                        @Override
+                        public void beforeLinear(Linear linear, FloatMatrix input) {
+                            calls[0]++;
+                            early.beforeLinear(linear, input);
+                        }
+
+                        @Override
+                        public void nextSequence() {
+                            early.nextSequence();
+                        }
+
+                        @Override
+                        public boolean seenAll() {
+                            return early.seenAll();
+                        }
+                    });
+                    x.observe(block, new LinearHook() {
+                        @Override
+                        public void beforeLinear(Linear linear, FloatMatrix input) {
+                            full.beforeLinear(linear, input);
+                        }
+
+                        @Override
+                        public void nextSequence() {
+                            full.nextSequence();
+                        }
+                    });
+                    early.finish();
+                    full.finish();
+                    int last = 0;
+                    for (Linear l : group) last = Math.max(last, block.linears().indexOf(l));
+                    assertEquals(windows.length * (last + 1), calls[0], "linears run per window stop at the group's last one: " + group);
+                    for (Linear l : group) {
+                        FloatMatrix a = early.of(l).matrix(), b = full.of(l).matrix();
+                        for (int i = 0; i < a.rows(); i++)
+                            for (int j = 0; j < a.cols(); j++)
+                                assertEquals(b.get(i, j), a.get(i, j), 0, "seed " + seed + " " + l.shortName() + " H[" + i + "," + j + "]");
+                    }
+                }
             }
         }
     }
