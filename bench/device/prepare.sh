@@ -3,7 +3,7 @@
 #   jre.tar.gz  a jlink'ed JDK 25 runtime (java.base, jdk.incubator.vector, java.logging, jdk.unsupported, java.management)
 #   lib/        Pare's jars, the engine's test classes, the few runtime dependencies, JUnit's console launcher
 #   shared/     ../shared/reference/tiny (the GPU forward-parity test's models)
-#   run.sh and the PyTorch scripts (torch_reference.py, reference_model.py, wanda_reference.py, gptq_reference.py)
+#   run.sh and the PyTorch scripts (torch_reference.py, reference_model.py, wanda_reference.py, obs_reference.py)
 # Build first (./mvnw install -DskipTests). Usage: bench/device/prepare.sh OUT_DIR   (e.g. the session checkout's .device/cuda)
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)

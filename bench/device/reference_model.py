@@ -1,6 +1,6 @@
 """llama20m under transformers the way the reference drivers (IST-DASLab gptq/sparsegpt llama.py, locuslab wanda) use
 it: the model in F16 (REF_DTYPE) on the GPU, block 0's inputs captured for the calibration windows, blocks run one at a
-time, WikiText-2 perplexity by the GPTQ protocol. Shared by wanda_reference.py and gptq_reference.py.
+time, WikiText-2 perplexity by the GPTQ protocol. Shared by wanda_reference.py and obs_reference.py.
 
 DATA holds llama20m/ (with calib_128x2048_uint16.bin) and wikitext2_llama20m_uint16.bin.
 env REF_DTYPE=float16|bfloat16|float32 (default float16, as the references), REF_ATTN=sdpa|eager (default sdpa)

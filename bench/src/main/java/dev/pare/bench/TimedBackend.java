@@ -35,11 +35,6 @@ final class TimedBackend implements Backend, Residency {
     }
 
     @Override
-    public boolean ownMemory() {
-        return Residency.of(inner).ownMemory();
-    }
-
-    @Override
     public Lease lease() {
         Lease lease = Residency.of(inner).lease();
         return new Lease() {

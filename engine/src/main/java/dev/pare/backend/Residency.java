@@ -1,7 +1,6 @@
 package dev.pare.backend;
 
 import dev.pare.tensor.FloatMatrix;
-import dev.pare.tensor.Workspace;
 
 /**
  * A capability of backends whose ops run in memory of their own (a GPU's): matrices kept for the length of a
@@ -37,16 +36,6 @@ public interface Residency {
         void close();
     }
 
-    /** Whether ops compute in memory of their own (a GPU's), where the host side of a kept matrix goes unused. */
-    default boolean ownMemory() {
-        return true;
-    }
-
-    /** Scratch for forward passes on the backend: zero-filled only where the host side of the slices is used. */
-    static Workspace workspaceFor(Backend backend) {
-        return new Workspace(!of(backend).ownMemory());
-    }
-
     /** The backend's residency, or one whose leases do nothing when the backend computes in host memory. */
     static Residency of(Backend backend) {
         return backend instanceof Residency r ? r : HostResidency.INSTANCE;
@@ -59,11 +48,6 @@ public interface Residency {
         @Override
         public Lease lease() {
             return this;
-        }
-
-        @Override
-        public boolean ownMemory() {
-            return false;
         }
 
         @Override

@@ -34,7 +34,7 @@ public final class HiddenStates implements AutoCloseable {
     public HiddenStates(CausalLM model, int[][] windows, Backend backend) {
         this.backend = backend;
         this.residency = Residency.of(backend);
-        this.workspace = Residency.workspaceFor(backend);
+        this.workspace = new Workspace(false); // every op writes its output whole: no zeroing on the calling thread
         this.x = new FloatMatrix[windows.length];
         for (int s = 0; s < x.length; s++) {
             x[s] = model.embed(windows[s], 0, new ForwardContext(backend, workspace, LinearHook.NONE)).copy(arena);

@@ -10,12 +10,13 @@ import java.util.List;
  * Scratch memory reused across calls: a bump allocator over one slab that {@link #reset()} rewinds. Forward passes
  * allocate many large intermediates per call; fresh native allocations would be mapped and unmapped by the OS each time
  * (page faults dominate a CPU forward pass that way), so every repeated computation allocates here and resets between
- * repetitions. Slices are zero-filled, like an arena's, unless the workspace is made for a backend that computes in
- * memory of its own (a GPU's), where the host side of an intermediate is never touched and zeroing it would be the
- * largest cost of the call. Shared, so the backend's worker threads can touch them.
+ * repetitions. Slices are zero-filled, like an arena's, unless made without: forward passes write every intermediate
+ * whole before reading it, and zeroing them on the calling thread would be a serial share of every op (a GPU's never
+ * even touch the host side). Shared, so the backend's worker threads can touch them.
  */
 public final class Workspace implements SegmentAllocator, AutoCloseable {
-    private final boolean zeroFill;
+    /** The byte every slice is filled with, or -1 for none. */
+    private final int fill;
     /** Slabs outgrown since the last reset, freed by it. */
     private final List<Arena> retired = new ArrayList<>();
     private final List<MemorySegment> retiredSlabs = new ArrayList<>();
@@ -31,7 +32,16 @@ public final class Workspace implements SegmentAllocator, AutoCloseable {
 
     /** @param zeroFill whether slices are zero-filled (false: they hold whatever an earlier round left there) */
     public Workspace(boolean zeroFill) {
-        this.zeroFill = zeroFill;
+        this(zeroFill ? 0 : -1);
+    }
+
+    private Workspace(int fill) {
+        this.fill = fill;
+    }
+
+    /** For tests: every slice starts as NaN, so a computation that reads an intermediate before writing it shows. */
+    public static Workspace filledWithNaN() {
+        return new Workspace(0xFF);
     }
 
     @Override
@@ -52,7 +62,7 @@ public final class Workspace implements SegmentAllocator, AutoCloseable {
         MemorySegment s = slab.asSlice(start, byteSize);
         offset = start + byteSize;
         peak = Math.max(peak, used());
-        if (zeroFill) s.fill((byte) 0);
+        if (fill >= 0) s.fill((byte) fill);
         return s;
     }
 

@@ -506,10 +506,25 @@ class CpuBackendTest {
             try (CpuBackend backend = new CpuBackend(threads, FloatVector.SPECIES_PREFERRED)) {
                 List<float[]> got = runAllOps(backend, x, w, bias, g, spec, k, v, targets);
                 if (reference == null) reference = got;
-                for (int op = 0; op < got.size(); op++)
-                    assertArrayEquals(reference.get(op), got.get(op), 0f, "op " + op + " with " + threads + " threads, seed " + seed);
+                for (int op = 0; op < got.size(); op++) {
+                    String what = "op " + op + " with " + threads + " threads, seed " + seed;
+                    if (!usesVectorExp(op)) {
+                        assertArrayEquals(reference.get(op), got.get(op), 0f, what);
+                        continue;
+                    }
+                    // The Vector API's EXP is an intrinsic once C2 compiles the kernel and a Java fallback before: the
+                    // two may differ in the last place, whichever thread count, so the JIT tier alone can move one ulp.
+                    float[] ref = reference.get(op), out = got.get(op);
+                    for (int i = 0; i < ref.length; i++) assertEquals(ref[i], out[i], Math.ulp(ref[i]), what + " at " + i);
+                }
             }
         }
+    }
+
+    /** The ops computed through VectorOperators.EXP (attention's softmax, two activations), by their place in {@link #runAllOps}'s outputs. */
+    private static boolean usesVectorExp(int op) {
+        int attention = 5, firstActivation = 6; // linear, few rows, rmsNorm, layerNorm, rope, attention, one per activation
+        return op == attention || op == firstActivation + Activation.GELU_TANH.ordinal() || op == firstActivation + Activation.SILU.ordinal();
     }
 
     /** Every op on copies of the inputs; the outputs in order (cross-entropy as floats). */

@@ -4,6 +4,7 @@ import dev.pare.backend.Backend;
 import dev.pare.io.SafetensorsFile;
 import dev.pare.tensor.FloatMatrix;
 import dev.pare.tensor.Tensor;
+import dev.pare.tensor.Workspace;
 import dev.pare.util.ProjectFiles;
 
 import java.lang.foreign.Arena;
@@ -35,7 +36,8 @@ final class LogitParity {
     /**
      * The worst, over the reference's sequences, of ‖pare − ref‖₂ / ‖ref‖₂. Each sequence runs whole with every op
      * coherent, whole again as evaluation runs it (weights and intermediates kept in the backend's memory), and in
-     * two prefill chunks followed by single steps through the KV cache.
+     * two prefill chunks followed by single steps through the KV cache. Intermediates start as NaN: the pipeline's
+     * workspaces are not zeroed, so an op that read its output before writing it would show here.
      */
     static double maxRelativeError(CausalLM model, Backend backend, Tensor inputIds, Tensor logits) {
         int batch = (int) inputIds.shape()[0], length = (int) inputIds.shape()[1], vocab = (int) logits.shape()[2];
@@ -43,8 +45,8 @@ final class LogitParity {
         for (int b = 0; b < batch; b++) {
             int[] ids = new int[length];
             for (int t = 0; t < length; t++) ids[t] = (int) inputIds.getLong((long) b * length + t);
-            try (Arena arena = Arena.ofShared()) {
-                ForwardContext ctx = new ForwardContext(backend, arena, LinearHook.NONE);
+            try (Arena arena = Arena.ofShared(); Workspace scratch = Workspace.filledWithNaN()) {
+                ForwardContext ctx = new ForwardContext(backend, scratch, LinearHook.NONE);
                 FloatMatrix whole = model.forward(ids, model.newCaches(arena, length), ctx);
                 worst = Math.max(worst, relativeError(whole, logits, (long) b * length * vocab));
                 worst = Math.max(worst, relativeError(resident(model, backend, ids), logits, (long) b * length * vocab));
