@@ -2,19 +2,13 @@ package dev.pare.backend;
 
 import dev.pare.tensor.FloatMatrix;
 import jdk.incubator.vector.FloatVector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -28,48 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * vector width this CPU runs natively, with fresh random inputs each run (the seed is in every failure message;
  * {@code -Dpare.test.seed=…} replays one).
  */
-class CpuBackendTest {
-    /** float's unit roundoff, 2^-24. */
-    private static final double U = 0x1p-24;
-
-    private static final List<CpuBackend> BACKENDS = new ArrayList<>();
-    private static CpuBackend scalar;
-
-    private Arena arena;
-    private long seed;
-    private SplittableRandom random;
-
-    @BeforeAll
-    static void createBackends() {
-        // 3 threads on any machine: an odd count exercises uneven partitions.
-        scalar = new CpuBackend(3, null);
-        BACKENDS.add(scalar);
-        for (int bits = 128; bits <= FloatVector.SPECIES_PREFERRED.vectorBitSize(); bits *= 2)
-            BACKENDS.add(new CpuBackend(3, CpuBackend.speciesForBits(bits)));
-    }
-
-    @AfterAll
-    static void closeBackends() {
-        BACKENDS.forEach(CpuBackend::close);
-    }
-
-    static List<CpuBackend> backends() {
-        return BACKENDS;
-    }
-
-    @BeforeEach
-    void freshInputs() {
-        String fixed = System.getProperty("pare.test.seed");
-        seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-        random = new SplittableRandom(seed);
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void release() {
-        arena.close();
-    }
-
+class CpuBackendTest extends OnEveryCpuBackend {
     // ---------------------------------------------------------------------------------------------------------------
     // linear
 

@@ -1,21 +1,13 @@
 package dev.pare.backend;
 
-import dev.pare.compress.QuantGrid;
 import dev.pare.tensor.FloatMatrix;
-import jdk.incubator.vector.FloatVector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,47 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * partitions) and fresh random inputs each run (the seed is in every failure message; {@code -Dpare.test.seed=…}
  * replays one).
  */
-class CpuCompressionOpsTest {
-    /** float's unit roundoff, 2^-24. */
-    private static final double U = 0x1p-24;
-
-    private static final List<CpuBackend> BACKENDS = new ArrayList<>();
-    private static CpuBackend scalar;
-
-    private Arena arena;
-    private long seed;
-    private SplittableRandom random;
-
-    @BeforeAll
-    static void createBackends() {
-        scalar = new CpuBackend(3, null);
-        BACKENDS.add(scalar);
-        for (int bits = 128; bits <= FloatVector.SPECIES_PREFERRED.vectorBitSize(); bits *= 2)
-            BACKENDS.add(new CpuBackend(3, CpuBackend.speciesForBits(bits)));
-    }
-
-    @AfterAll
-    static void closeBackends() {
-        BACKENDS.forEach(CpuBackend::close);
-    }
-
-    static List<CpuBackend> backends() {
-        return BACKENDS;
-    }
-
-    @BeforeEach
-    void freshInputs() {
-        String fixed = System.getProperty("pare.test.seed");
-        seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-        random = new SplittableRandom(seed);
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void release() {
-        arena.close();
-    }
-
+class CpuCompressionOpsTest extends OnEveryCpuBackend {
     // ---------------------------------------------------------------------------------------------------------------
     // inverseCholeskyUpper
 

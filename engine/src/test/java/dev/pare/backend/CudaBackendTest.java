@@ -10,15 +10,11 @@ import dev.pare.compress.SparseGpt;
 import dev.pare.model.Linear;
 import dev.pare.tensor.FloatMatrix;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,14 +30,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * GPTQ and SparseGPT on a random layer. Skipped, with the probe's reason, where CUDA is not usable.
  */
 @Tag("gpu")
-class CudaBackendTest {
+class CudaBackendTest extends RandomInputs {
     private static final double TOLERANCE = 1e-4;
     private static CudaBackend gpu;
     private static CpuBackend cpu;
-
-    private Arena arena;
-    private long seed;
-    private SplittableRandom random;
 
     @BeforeAll
     static void open() {
@@ -56,19 +48,6 @@ class CudaBackendTest {
     static void close() {
         if (gpu != null) gpu.close();
         if (cpu != null) cpu.close();
-    }
-
-    @BeforeEach
-    void freshInputs() {
-        String fixed = System.getProperty("pare.test.seed");
-        seed = fixed != null ? Long.parseLong(fixed) : System.nanoTime();
-        random = new SplittableRandom(seed);
-        arena = Arena.ofShared();
-    }
-
-    @AfterEach
-    void release() {
-        arena.close();
     }
 
     // ---- forward pass ----
